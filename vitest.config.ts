@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
 // Each workspace owns a vitest config with a `test.name`; `scripts/test.mjs` picks tiers by name:
-// unit = frontend, local, transcoder; worker; ops; e2e.
+// unit = frontend + local + transcoder, then worker, ops and e2e.
 export default defineConfig({
   test: {
-    projects: ['frontend/vitest.config.ts', 'local/vitest.config.ts', 'transcoder/vitest*.config.ts', 'deploy/vitest.config.ts', 'e2e/vitest.config.ts'],
+    projects: [
+      '{frontend,local,e2e,deploy}/vitest.config.ts',
+      'transcoder/vitest{,.integration}.config.ts',
+    ],
   },
 })
