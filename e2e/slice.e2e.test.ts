@@ -55,9 +55,15 @@ describe('walking skeleton in a real browser', () => {
     const video = page.getByTestId('player-video')
     await video.waitFor({ state: 'visible', timeout: 60_000 })
     await expect
-      .poll(() => page.evaluate(() => (window as { __rcPlayer?: { levels: number } }).__rcPlayer?.levels ?? 0), {
-        timeout: 60_000,
-      })
+      .poll(
+        () =>
+          page.evaluate(
+            () => (window as { __rcPlayer?: { levels: number } }).__rcPlayer?.levels ?? 0,
+          ),
+        {
+          timeout: 60_000,
+        },
+      )
       .toBeGreaterThanOrEqual(2)
     // Playback must really advance, not just load: muted autoplay is allowed by the flags above.
     await page.evaluate(() => {
@@ -69,7 +75,8 @@ describe('walking skeleton in a real browser', () => {
       .poll(
         () =>
           page.evaluate(
-            () => document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime,
+            () =>
+              document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime,
           ),
         { timeout: 60_000 },
       )
