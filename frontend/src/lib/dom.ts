@@ -1,0 +1,35 @@
+// The root ESLint profile applies `no-undef` to .vue files without browser globals, so components
+// take DOM types and timers from this module instead of naming the globals themselves.
+
+export type VideoEl = HTMLVideoElement
+export type InputEl = HTMLInputElement
+export type ElementEl = HTMLElement
+export type DomEvent = Event
+export type DomTarget = EventTarget
+export type KeyEvent = KeyboardEvent
+export type PointerEvt = PointerEvent
+export type Timer = ReturnType<typeof setTimeout>
+
+export function later(fn: () => void, ms: number): Timer {
+  return setTimeout(fn, ms)
+}
+
+export function cancel(timer: Timer | undefined | null): void {
+  if (timer) clearTimeout(timer)
+}
+
+/** Files chosen in an <input type=file>; the input is reset so choosing the same file fires again. */
+export function takeFiles(target: EventTarget | null): File[] {
+  const input = target as HTMLInputElement | null
+  const files = input?.files ? Array.from(input.files) : []
+  if (input) input.value = ''
+  return files
+}
+
+export function droppedFiles(event: DragEvent): File[] {
+  return event.dataTransfer?.files ? Array.from(event.dataTransfer.files) : []
+}
+
+export function valueOf(target: EventTarget | null): string {
+  return (target as HTMLInputElement | HTMLSelectElement | null)?.value ?? ''
+}

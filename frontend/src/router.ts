@@ -1,0 +1,89 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useSessionStore } from './stores/session'
+import { landingRoute } from './lib/landing'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (login, sign-up, …). */
+    public?: boolean
+    /** Only for signed-out visitors; a signed-in user is sent to their landing page. */
+    guestOnly?: boolean
+    title?: string
+  }
+}
+
+// SCALE-1: every page is its own chunk; the player route alone pulls hls.js (vendor-video).
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'landing', component: () => import('./pages/LandingPage.vue') },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./pages/auth/LoginPage.vue'),
+    meta: { public: true, guestOnly: true, title: 'Log in' },
+  },
+  {
+    path: '/signup',
+    name: 'signup',
+    component: () => import('./pages/auth/SignupPage.vue'),
+    meta: { public: true, guestOnly: true, title: 'Sign up' },
+  },
+  {
+    path: '/onboarding',
+    name: 'onboarding',
+    component: () => import('./pages/OnboardingPage.vue'),
+    meta: { title: 'Get started' },
+  },
+  {
+    path: '/home',
+    name: 'home',
+    component: () => import('./pages/HomePage.vue'),
+    meta: { title: 'My rugby' },
+  },
+  {
+    path: '/orgs/:orgId',
+    name: 'org',
+    redirect: (to) => ({ name: 'library', params: to.params }),
+  },
+  {
+    path: '/orgs/:orgId/library',
+    name: 'library',
+    component: () => import('./pages/org/LibraryPage.vue'),
+    meta: { title: 'Library' },
+  },
+  {
+    path: '/orgs/:orgId/media/:assetId',
+    name: 'player',
+    component: () => import('./pages/org/PlayerPage.vue'),
+    meta: { title: 'Watch' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./pages/NotFoundPage.vue'),
+    meta: { public: true, title: 'Not found' },
+  },
+]
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory(), routes })
+
+  router.beforeEach(async (to) => {
+    const session = useSessionStore()
+    await session.init()
+    if (!to.meta.public && !session.signedIn) {
+      return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+    }
+    if (to.meta.guestOnly && session.signedIn) return { name: 'landing' }
+    if (to.name === 'landing' && session.signedIn) {
+      const me = session.me ?? (await session.loadMe().catch(() => null))
+      if (me) return landingRoute(me, router.hasRoute('admin'))
+    }
+    return true
+  })
+
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} · RugbyCodex` : 'RugbyCodex'
+  })
+
+  return router
+}

@@ -1,0 +1,38 @@
+import { api, withQuery } from './api'
+import type {
+  CreateUploadResponse,
+  MediaAsset,
+  MediaKind,
+  Page,
+  PlaybackResponse,
+  UploadStateResponse,
+} from '../lib/types'
+import type { UploadBackend } from '../lib/upload/queue'
+
+export const uploadBackend: UploadBackend = {
+  create: (input) => api<CreateUploadResponse>('POST', 'media/uploads', input),
+  state: (assetId) => api<UploadStateResponse>('GET', `media/uploads/${assetId}`),
+  complete: (assetId, parts) =>
+    api<{ asset: MediaAsset }>('POST', `media/uploads/${assetId}/complete`, parts ? { parts } : {}),
+  abort: async (assetId) => {
+    await api<unknown>('DELETE', `media/uploads/${assetId}`)
+  },
+}
+
+export function listMedia(query: {
+  orgId: string
+  q?: string
+  kind?: MediaKind | ''
+  page?: number
+  pageSize?: number
+}): Promise<Page<MediaAsset>> {
+  return api<Page<MediaAsset>>('GET', withQuery('media', query))
+}
+
+export async function getMedia(assetId: string): Promise<MediaAsset> {
+  return (await api<{ asset: MediaAsset }>('GET', `media/${assetId}`)).asset
+}
+
+export function getPlayback(assetId: string): Promise<PlaybackResponse> {
+  return api<PlaybackResponse>('GET', `media/${assetId}/playback`)
+}
