@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict'
+import * as jose from 'jose'
+import { authenticate } from './auth.ts'
+import { HttpError } from './http.ts'
+
+// A real JWKS endpoint on a free port: the verifier fetches keys exactly as in production.
+const signing = await jose.generateKeyPair('ES256', { extractable: true })
+const stranger = await jose.generateKeyPair('ES256', { extractable: true })
+const jwk = { ...(await jose.exportJWK(signing.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }
+const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, (req) =>
+  new URL(req.url).pathname === '/auth/v1/.well-known/jwks.json'
+    ? Response.json({ keys: [jwk] })
+    : new Response('no', { status: 404 }),
+)
+const base = `http://127.0.0.1:${server.addr.port}`
+Deno.env.set('SUPABASE_URL', base)
+Deno.env.set('SUPABASE_ANON_KEY', 'sb_publishable_rugbycodex_local')
+Deno.env.delete('SUPABASE_JWT_ISSUER')
+Deno.env.delete('SUPABASE_JWT_SECRET')
+
+const claims = {
+  sub: '11111111-1111-4111-8111-111111111111',
+  role: 'authenticated',
+  email: 'coach@example.com',
+}
+
+function sign(
+  overrides: Record<string, unknown> = {},
+  opts: { key?: CryptoKey; kid?: string; exp?: string | number; aud?: string; iss?: string } = {},
+) {
+  return new jose.SignJWT({ ...claims, ...overrides })
+    .setProtectedHeader({ alg: 'ES256', kid: opts.kid ?? 'k1' })
+    .setIssuer(opts.iss ?? `${base}/auth/v1`)
+    .setAudience(opts.aud ?? 'authenticated')
+    .setIssuedAt()
+    .setExpirationTime(opts.exp ?? '1h')
+    .sign(opts.key ?? signing.privateKey)
+}
+
+const request = (token?: string) =>
+  new Request('http://x/', token ? { headers: { authorization: `Bearer ${token}` } } : {})
+
+async function assert401(token: string | undefined) {
+  await assert.rejects(authenticate(request(token)), (err) => {
+    assert.ok(err instanceof HttpError, String(err))
+    assert.equal(err.status, 401)
+    assert.equal(err.code, 'UNAUTHORIZED')
+    return true
+  })
+}
+
+Deno.test('a valid ES256 token from the issuer authenticates the user', async () => {
+  const user = await authenticate(request(await sign()))
+  assert.equal(user.id, claims.sub)
+  assert.equal(user.claims.role, 'authenticated')
+})
+
+Deno.test(
+  '401 matrix: missing, malformed, expired, wrong key, none, audience, issuer, anon',
+  async () => {
+    await assert401(undefined)
+    await assert401('not-a-jwt')
+    await assert401(await sign({}, { exp: Math.floor(Date.now() / 1000) - 60 }))
+    await assert401(await sign({}, { key: stranger.privateKey }))
+    await assert401(await sign({}, { key: stranger.privateKey, kid: 'unknown' }))
+    await assert401(await sign({}, { aud: 'someone-else' }))
+    await assert401(await sign({}, { iss: 'https://evil.example/auth/v1' }))
+    await assert401(await sign({ role: 'anon' }))
+    await assert401(await sign({ role: 'service_role' }))
+    await assert401('sb_publishable_rugbycodex_local')
+    // alg "none": an unsigned token with otherwise perfect claims.
+    const unsigned = new jose.UnsecuredJWT({ ...claims })
+      .setIssuer(`${base}/auth/v1`)
+      .setAudience('authenticated')
+      .setExpirationTime('1h')
+      .encode()
+    await assert401(unsigned)
+    // HS256 signed with a guessable secret is refused when no legacy secret is configured.
+    const hs = await new jose.SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(`${base}/auth/v1`)
+      .setAudience('authenticated')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('super-secret-jwt-token-with-at-least-32-characters'))
+    await assert401(hs)
+  },
+)
+
+Deno.test('legacy HS256 works only with the configured secret', async () => {
+  const secret = 'legacy-secret-legacy-secret-legacy-secret'
+  Deno.env.set('SUPABASE_JWT_SECRET', secret)
+  try {
+    const make = (s: string) =>
+      new jose.SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(`${base}/auth/v1`)
+        .setAudience('authenticated')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(s))
+    assert.equal((await authenticate(request(await make(secret)))).id, claims.sub)
+    await assert401(await make('wrong-secret-wrong-secret-wrong-secret'))
+  } finally {
+    Deno.env.delete('SUPABASE_JWT_SECRET')
+  }
+})
+
+Deno.test({
+  name: 'auth tests: stop the JWKS server',
+  sanitizeResources: false,
+  fn: async () => {
+    await server.shutdown()
+  },
+})

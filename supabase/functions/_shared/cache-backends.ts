@@ -1,0 +1,173 @@
+// Cache backends: in-memory (local default), Redis over RESP (REDIS_URL) and Upstash REST
+// (production). All speak strings; getCached handles JSON and fail-open.
+import { Redis as Upstash } from '@upstash/redis'
+import { env } from './env.ts'
+import { RespClient } from './resp.ts'
+
+export interface CacheBackend {
+  readonly kind: 'memory' | 'redis' | 'upstash' | 'none'
+  get(key: string): Promise<string | null>
+  set(key: string, value: string, ttlSeconds: number): Promise<void>
+  del(keys: string[]): Promise<void>
+  incr(key: string, ttlSeconds: number): Promise<number>
+  /** Increments `incrementKey` (with expiry) and reads `readKey`, in one round trip where possible. */
+  incrementAndGet(
+    incrementKey: string,
+    readKey: string,
+    ttlSeconds: number,
+  ): Promise<[number, number]>
+  close(): void
+}
+
+export class MemoryBackend implements CacheBackend {
+  readonly kind = 'memory' as const
+  private readonly entries = new Map<string, { value: string; expiresAt: number }>()
+  constructor(private readonly maxEntries = 10_000) {}
+
+  private live(key: string) {
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    if (entry.expiresAt <= Date.now()) {
+      this.entries.delete(key)
+      return undefined
+    }
+    return entry
+  }
+  get(key: string) {
+    return Promise.resolve(this.live(key)?.value ?? null)
+  }
+  set(key: string, value: string, ttlSeconds: number) {
+    if (this.entries.size >= this.maxEntries) {
+      // Evict the oldest insertion: Map iteration order is insertion order.
+      const oldest = this.entries.keys().next().value
+      if (oldest !== undefined) this.entries.delete(oldest)
+    }
+    this.entries.delete(key)
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 })
+    return Promise.resolve()
+  }
+  del(keys: string[]) {
+    for (const key of keys) this.entries.delete(key)
+    return Promise.resolve()
+  }
+  incr(key: string, ttlSeconds: number) {
+    const current = Number(this.live(key)?.value ?? '0') + 1
+    const expiresAt = this.live(key)?.expiresAt ?? Date.now() + ttlSeconds * 1000
+    this.entries.set(key, { value: String(current), expiresAt })
+    return Promise.resolve(current)
+  }
+  async incrementAndGet(
+    incrementKey: string,
+    readKey: string,
+    ttlSeconds: number,
+  ): Promise<[number, number]> {
+    const a = await this.incr(incrementKey, ttlSeconds)
+    return [a, Number((await this.get(readKey)) ?? '0')]
+  }
+  close() {
+    this.entries.clear()
+  }
+}
+
+export class RedisBackend implements CacheBackend {
+  readonly kind = 'redis' as const
+  constructor(private readonly client: RespClient) {}
+  get(key: string) {
+    return this.client.command(['GET', key]) as Promise<string | null>
+  }
+  async set(key: string, value: string, ttlSeconds: number) {
+    await this.client.command(['SET', key, value, 'EX', String(Math.max(1, Math.ceil(ttlSeconds)))])
+  }
+  async del(keys: string[]) {
+    await this.client.command(['DEL', ...keys])
+  }
+  async incr(key: string, ttlSeconds: number) {
+    const [n] = await this.client.pipeline([
+      ['INCR', key],
+      ['EXPIRE', key, String(ttlSeconds), 'NX'],
+    ])
+    return Number(n)
+  }
+  async incrementAndGet(
+    incrementKey: string,
+    readKey: string,
+    ttlSeconds: number,
+  ): Promise<[number, number]> {
+    const [a, , b] = await this.client.pipeline([
+      ['INCR', incrementKey],
+      ['EXPIRE', incrementKey, String(ttlSeconds), 'NX'],
+      ['GET', readKey],
+    ])
+    return [Number(a), Number(b ?? '0')]
+  }
+  close() {
+    this.client.close()
+  }
+}
+
+export class UpstashBackend implements CacheBackend {
+  readonly kind = 'upstash' as const
+  private readonly redis: Upstash
+  constructor(url: string, token: string) {
+    // Values are our own JSON strings: keep them as strings instead of letting the client parse.
+    this.redis = new Upstash({ url, token, automaticDeserialization: false, retry: false })
+  }
+  get(key: string) {
+    return this.redis.get<string>(key)
+  }
+  async set(key: string, value: string, ttlSeconds: number) {
+    await this.redis.set(key, value, { ex: Math.max(1, Math.ceil(ttlSeconds)) })
+  }
+  async del(keys: string[]) {
+    await this.redis.del(...keys)
+  }
+  async incr(key: string, ttlSeconds: number) {
+    const p = this.redis.pipeline()
+    p.incr(key)
+    p.expire(key, ttlSeconds, 'NX')
+    const [n] = await p.exec<[number, number]>()
+    return Number(n)
+  }
+  async incrementAndGet(
+    incrementKey: string,
+    readKey: string,
+    ttlSeconds: number,
+  ): Promise<[number, number]> {
+    const p = this.redis.pipeline()
+    p.incr(incrementKey)
+    p.expire(incrementKey, ttlSeconds, 'NX')
+    p.get(readKey)
+    const [a, , b] = await p.exec<[number, number, string | null]>()
+    return [Number(a), Number(b ?? '0')]
+  }
+  close() {}
+}
+
+export class NoBackend implements CacheBackend {
+  readonly kind = 'none' as const
+  get() {
+    return Promise.resolve(null)
+  }
+  set() {
+    return Promise.resolve()
+  }
+  del() {
+    return Promise.resolve()
+  }
+  incr() {
+    return Promise.resolve(0)
+  }
+  incrementAndGet(): Promise<[number, number]> {
+    return Promise.resolve([0, 0])
+  }
+  close() {}
+}
+
+export function backendFromEnv(): CacheBackend {
+  const upstashUrl = env('UPSTASH_REDIS_REST_URL')
+  const upstashToken = env('UPSTASH_REDIS_REST_TOKEN')
+  if (upstashUrl && upstashToken) return new UpstashBackend(upstashUrl, upstashToken)
+  const redisUrl = env('REDIS_URL')
+  if (redisUrl) return new RedisBackend(new RespClient(redisUrl))
+  return new MemoryBackend()
+}

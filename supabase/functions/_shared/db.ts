@@ -1,0 +1,137 @@
+// Database access. Every caller-facing query runs in one transaction as the caller
+// (`role authenticated` + `request.jwt.claims`, what PostgREST does) so RLS decides what is
+// visible. Privileged steps use `asService` with a name that shows up in logs and reviews.
+import postgres from 'postgres'
+import type { AuthUser, Claims } from './auth.ts'
+import { env, intEnv, requireEnv } from './env.ts'
+
+export type Sql = postgres.Sql
+export type Tx = postgres.TransactionSql
+
+const STATEMENT_TIMEOUT_MS = () => intEnv('DB_STATEMENT_TIMEOUT_MS', 8000)
+/** After a user writes, their reads stay on the primary this long (replica lag budget). */
+const READ_YOUR_WRITES_MS = () => intEnv('DB_READ_YOUR_WRITES_MS', 5000)
+
+const pools = new Map<string, Sql>()
+
+function pool(url: string): Sql {
+  let sql = pools.get(url)
+  if (!sql) {
+    sql = postgres(url, {
+      // The transaction-mode pooler cannot keep named prepared statements across transactions.
+      prepare: false,
+      max: intEnv('DB_POOL_MAX', 5),
+      idle_timeout: 20,
+      connect_timeout: 10,
+      onnotice: () => {},
+      // bigint/numeric come back as strings; callers convert deliberately.
+    })
+    pools.set(url, sql)
+  }
+  return sql
+}
+
+export function primary(): Sql {
+  return pool(requireEnv('SUPABASE_DB_URL'))
+}
+
+export function replica(): Sql | undefined {
+  const url = env('DATABASE_READ_URL')
+  return url ? pool(url) : undefined
+}
+
+const lastWriteAt = new Map<string, number>()
+
+/** Records that `userId` wrote, so their next reads within the window go to the primary. */
+export function markWrite(userId: string | undefined): void {
+  if (!userId) return
+  lastWriteAt.set(userId, Date.now())
+  if (lastWriteAt.size > 10_000) {
+    const cutoff = Date.now() - READ_YOUR_WRITES_MS()
+    for (const [id, at] of lastWriteAt) if (at < cutoff) lastWriteAt.delete(id)
+  }
+}
+
+/** Which pool a read for this user goes to; exported for the routing tests. */
+export function readPoolFor(userId: string | undefined): {
+  sql: Sql
+  target: 'primary' | 'replica'
+} {
+  const rep = replica()
+  if (!rep) return { sql: primary(), target: 'primary' }
+  const wrote = userId ? lastWriteAt.get(userId) : undefined
+  if (wrote !== undefined && Date.now() - wrote < READ_YOUR_WRITES_MS()) {
+    return { sql: primary(), target: 'primary' }
+  }
+  return { sql: rep, target: 'replica' }
+}
+
+async function enterAs(tx: Tx, role: 'authenticated' | null, claims: Claims | null) {
+  // One round trip: set_config(..., true) is transaction-local, exactly like SET LOCAL.
+  if (role) {
+    await tx`select set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS())}, true),
+                    set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
+                    set_config('role', ${role}, true)`
+  } else {
+    await tx`select set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS())}, true)`
+  }
+}
+
+/** A read/write transaction on the primary as the caller. */
+export async function asUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await primary().begin(async (tx) => {
+    await enterAs(tx, 'authenticated', user.claims)
+    return await fn(tx)
+  })
+  markWrite(user.id)
+  return result as T
+}
+
+/** A read-only transaction as the caller; on the replica unless the caller wrote recently. */
+export async function readAsUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const { sql } = readPoolFor(user.id)
+  const result = await sql.begin('read only', async (tx) => {
+    await enterAs(tx, 'authenticated', user.claims)
+    return await fn(tx)
+  })
+  return result as T
+}
+
+/**
+ * A privileged transaction on the primary, bypassing RLS. `step` names why it is needed
+ * (e.g. 'reserve-upload-quota') so every use is greppable; `actor` is the user it acts for.
+ */
+export async function asService<T>(
+  step: string,
+  fn: (tx: Tx) => Promise<T>,
+  actor?: string,
+): Promise<T> {
+  if (!/^[a-z][a-z0-9-]*$/.test(step)) throw new Error(`asService step must be kebab-case: ${step}`)
+  const result = await primary().begin(async (tx) => {
+    await enterAs(tx, null, null)
+    return await fn(tx)
+  })
+  markWrite(actor)
+  return result as T
+}
+
+/** Read-only privileged query (no RLS), routed like user reads. */
+export async function readAsService<T>(
+  step: string,
+  fn: (tx: Tx) => Promise<T>,
+  actor?: string,
+): Promise<T> {
+  if (!/^[a-z][a-z0-9-]*$/.test(step)) throw new Error(`asService step must be kebab-case: ${step}`)
+  const { sql } = readPoolFor(actor)
+  const result = await sql.begin('read only', async (tx) => {
+    await enterAs(tx, null, null)
+    return await fn(tx)
+  })
+  return result as T
+}
+
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()]
+  pools.clear()
+  await Promise.all(all.map((sql) => sql.end({ timeout: 1 })))
+}

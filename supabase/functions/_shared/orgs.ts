@@ -1,0 +1,47 @@
+// Org role resolution shared by every domain: one query per request, answered by the database's
+// own permission helpers so functions and RLS agree on who may do what.
+import type { Tx } from './db.ts'
+import { forbidden, notFound } from './http.ts'
+
+export type OrgRole = 'owner' | 'manager' | 'staff' | 'member'
+export type PlatformRole = 'admin' | 'moderator' | 'user'
+
+export const ROLE_RANK: Record<OrgRole, number> = { owner: 4, manager: 3, staff: 2, member: 1 }
+
+export interface Standing {
+  role: OrgRole | null
+  platformRole: PlatformRole
+}
+
+export async function standingIn(tx: Tx, orgId: string): Promise<Standing> {
+  const [row] = await tx<{ role: OrgRole | null; platform_role: PlatformRole | null }[]>`
+    select private.org_role_of(${orgId}::uuid) as role,
+           (select platform_role from public.profiles where id = (select auth.uid())) as platform_role`
+  return { role: row?.role ?? null, platformRole: row?.platform_role ?? 'user' }
+}
+
+/**
+ * Requires at least `min` in the org. Non-members get 404 (the org's existence is not revealed);
+ * members below the rank get 403. Platform admins pass as owners.
+ */
+export async function requireOrgRole(tx: Tx, orgId: string, min: OrgRole): Promise<Standing> {
+  const standing = await standingIn(tx, orgId)
+  if (standing.platformRole === 'admin') return standing
+  if (!standing.role) throw notFound('Organization not found.')
+  if (ROLE_RANK[standing.role] < ROLE_RANK[min]) {
+    throw forbidden(`This needs the ${min} role or higher in the organization.`)
+  }
+  return standing
+}
+
+export async function platformRoleOf(tx: Tx): Promise<PlatformRole> {
+  const [row] = await tx<{ platform_role: PlatformRole }[]>`
+    select platform_role from public.profiles where id = (select auth.uid())`
+  return row?.platform_role ?? 'user'
+}
+
+export async function requirePlatformRole(tx: Tx, roles: PlatformRole[]): Promise<PlatformRole> {
+  const role = await platformRoleOf(tx)
+  if (!roles.includes(role)) throw forbidden('This is for platform administrators.')
+  return role
+}

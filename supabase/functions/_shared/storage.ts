@@ -1,0 +1,198 @@
+// Object storage through the AWS SDK v3: the same code talks to S3, Wasabi, R2 and local s3rver.
+// The browser only ever receives presigned URLs for one key and one operation.
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  NoSuchKey,
+  NotFound,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { env } from './env.ts'
+
+export const PRESIGN_SECONDS = 3600
+
+let client: { key: string; s3: S3Client } | undefined
+
+export function bucket(): string {
+  return env('S3_BUCKET') ?? 'media'
+}
+
+export function s3(): S3Client {
+  const endpoint = env('S3_ENDPOINT')
+  const key = [
+    endpoint,
+    env('S3_REGION'),
+    env('S3_ACCESS_KEY_ID'),
+    env('S3_FORCE_PATH_STYLE'),
+  ].join('|')
+  if (!client || client.key !== key) {
+    const accessKeyId = env('S3_ACCESS_KEY_ID')
+    const secretAccessKey = env('S3_SECRET_ACCESS_KEY')
+    client = {
+      key,
+      s3: new S3Client({
+        region: env('S3_REGION') ?? 'us-east-1',
+        ...(endpoint ? { endpoint } : {}),
+        forcePathStyle: (env('S3_FORCE_PATH_STYLE') ?? 'false') === 'true',
+        ...(accessKeyId && secretAccessKey
+          ? { credentials: { accessKeyId, secretAccessKey } }
+          : {}),
+        // Checksums on every request break presigned PUTs from browsers and some S3-compatibles.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    }
+  }
+  return client.s3
+}
+
+export async function createMultipartUpload(key: string, contentType: string): Promise<string> {
+  const out = await s3().send(
+    new CreateMultipartUploadCommand({ Bucket: bucket(), Key: key, ContentType: contentType }),
+  )
+  if (!out.UploadId) throw new Error('storage returned no UploadId')
+  return out.UploadId
+}
+
+export function presignUploadPart(key: string, uploadId: string, partNumber: number) {
+  return getSignedUrl(
+    s3(),
+    new UploadPartCommand({
+      Bucket: bucket(),
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+    }),
+    { expiresIn: PRESIGN_SECONDS },
+  )
+}
+
+export interface StoredPart {
+  partNumber: number
+  size: number
+  etag: string
+}
+
+/** The parts storage really holds; undefined when the multipart upload no longer exists. */
+export async function listParts(key: string, uploadId: string): Promise<StoredPart[] | undefined> {
+  const parts: StoredPart[] = []
+  let marker: string | undefined
+  try {
+    for (;;) {
+      const out = await s3().send(
+        new ListPartsCommand({
+          Bucket: bucket(),
+          Key: key,
+          UploadId: uploadId,
+          ...(marker ? { PartNumberMarker: marker } : {}),
+        }),
+      )
+      for (const p of out.Parts ?? []) {
+        if (p.PartNumber && p.ETag) {
+          parts.push({ partNumber: p.PartNumber, size: p.Size ?? 0, etag: p.ETag })
+        }
+      }
+      if (!out.IsTruncated || !out.NextPartNumberMarker) break
+      marker = String(out.NextPartNumberMarker)
+    }
+  } catch (err) {
+    if (isMissing(err)) return undefined
+    throw err
+  }
+  return parts.sort((a, b) => a.partNumber - b.partNumber)
+}
+
+export async function completeMultipartUpload(key: string, uploadId: string, parts: StoredPart[]) {
+  await s3().send(
+    new CompleteMultipartUploadCommand({
+      Bucket: bucket(),
+      Key: key,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+    }),
+  )
+}
+
+export async function abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+  try {
+    await s3().send(
+      new AbortMultipartUploadCommand({ Bucket: bucket(), Key: key, UploadId: uploadId }),
+    )
+  } catch (err) {
+    if (!isMissing(err)) throw err
+  }
+}
+
+/** Size of an object, or undefined when it does not exist. */
+export async function headObject(key: string): Promise<{ size: number } | undefined> {
+  try {
+    const out = await s3().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }))
+    return { size: out.ContentLength ?? 0 }
+  } catch (err) {
+    if (isMissing(err)) return undefined
+    throw err
+  }
+}
+
+export async function getObjectText(key: string): Promise<string | undefined> {
+  try {
+    const out = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }))
+    return (await out.Body?.transformToString('utf-8')) ?? ''
+  } catch (err) {
+    if (isMissing(err)) return undefined
+    throw err
+  }
+}
+
+export function presignGet(key: string, expiresIn = PRESIGN_SECONDS): Promise<string> {
+  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn })
+}
+
+/** Deletes every object under `prefix` (which must end with `/`); returns the count. */
+export async function deletePrefix(prefix: string): Promise<number> {
+  if (!prefix.endsWith('/') || prefix.length < 10)
+    throw new Error(`refusing to delete prefix ${prefix}`)
+  let deleted = 0
+  let token: string | undefined
+  for (;;) {
+    const page = await s3().send(
+      new ListObjectsV2Command({
+        Bucket: bucket(),
+        Prefix: prefix,
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    )
+    const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []))
+    if (keys.length > 0) {
+      await s3().send(
+        new DeleteObjectsCommand({ Bucket: bucket(), Delete: { Objects: keys, Quiet: true } }),
+      )
+      deleted += keys.length
+    }
+    if (!page.IsTruncated || !page.NextContinuationToken) break
+    token = page.NextContinuationToken
+  }
+  return deleted
+}
+
+function isMissing(err: unknown): boolean {
+  if (err instanceof NoSuchKey || err instanceof NotFound) return true
+  if (err instanceof S3ServiceException) {
+    return (
+      err.name === 'NoSuchUpload' ||
+      err.name === 'NoSuchKey' ||
+      err.name === 'NotFound' ||
+      err.$metadata?.httpStatusCode === 404
+    )
+  }
+  return false
+}

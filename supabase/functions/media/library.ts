@@ -1,0 +1,93 @@
+// The media library (MEDIA-3): list with search, kind filter and pagination; one asset.
+import type { AuthUser } from '../_shared/auth.ts'
+import { getCached, keys, TTL } from '../_shared/cache.ts'
+import { readAsUser } from '../_shared/db.ts'
+import { notFound } from '../_shared/http.ts'
+import { requireOrgRole } from '../_shared/orgs.ts'
+import { ASSET_COLUMNS, type AssetRow, toAsset } from './serialize.ts'
+
+export interface ListQuery {
+  orgId: string
+  q?: string
+  kind?: string
+  status?: string
+  page: number
+  pageSize: number
+}
+
+export const mediaNamespace = (orgId: string) => keys.org(orgId, 'media')
+
+/** Escapes LIKE wildcards so a search for `50%` means the text, not a pattern. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+export async function listMedia(user: AuthUser, query: ListQuery) {
+  return await readAsUser(user, async (tx) => {
+    await requireOrgRole(tx, query.orgId, 'member')
+    const cacheKey = keys.org(
+      query.orgId,
+      'media-list',
+      JSON.stringify([
+        query.q ?? '',
+        query.kind ?? '',
+        query.status ?? '',
+        query.page,
+        query.pageSize,
+      ]),
+    )
+    // Membership was checked above for this caller; the page itself is the same for every member.
+    const page = await getCached(
+      cacheKey,
+      TTL.media,
+      async () => {
+        const conditions = ['a.org_id = $1']
+        const params: unknown[] = [query.orgId]
+        if (query.q) {
+          params.push(likePattern(query.q))
+          conditions.push(`a.name ilike $${params.length}`)
+        }
+        if (query.kind) {
+          params.push(query.kind)
+          conditions.push(`a.kind = $${params.length}::public.media_kind`)
+        }
+        if (query.status) {
+          params.push(query.status)
+          conditions.push(`a.status = $${params.length}::public.media_status`)
+        }
+        params.push(query.pageSize, (query.page - 1) * query.pageSize)
+        const rows = await tx.unsafe<(AssetRow & { total: number })[]>(
+          `select ${ASSET_COLUMNS}, count(*) over ()::int as total
+           from public.media_assets a
+           where ${conditions.join(' and ')}
+           order by a.created_at desc, a.id desc
+           limit $${params.length - 1} offset $${params.length}`,
+          params as never[],
+        )
+        let total = rows[0]?.total ?? 0
+        if (rows.length === 0 && query.page > 1) {
+          const [counted] = await tx.unsafe<{ total: number }[]>(
+            `select count(*)::int as total from public.media_assets a where ${conditions.join(' and ')}`,
+            params.slice(0, -2) as never[],
+          )
+          total = counted?.total ?? 0
+        }
+        return { items: rows.map(toAsset), total, page: query.page, pageSize: query.pageSize }
+      },
+      { namespace: mediaNamespace(query.orgId) },
+    )
+    return page!
+  })
+}
+
+export async function getAsset(user: AuthUser, assetId: string) {
+  const row = await readAsUser(user, async (tx) => {
+    const [found] = await tx.unsafe<AssetRow[]>(
+      `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
+      [assetId],
+    )
+    return found
+  })
+  if (!row) throw notFound('Video not found.')
+  return toAsset(row)
+}

@@ -1,0 +1,157 @@
+// `media`: uploads (MEDIA-1/2), library (MEDIA-3) and playback (MEDIA-4).
+import { z } from 'zod'
+import { invalidateNamespace } from '../_shared/cache.ts'
+import { json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
+import type { Route } from '../_shared/router.ts'
+import { getAsset, listMedia, mediaNamespace } from './library.ts'
+import { playbackFor, signedPlaylist, signedStoryboard } from './playback.ts'
+import { MAX_UPLOAD_BYTES } from './upload-plan.ts'
+import { abortUpload, completeUpload, createUpload, resumeUpload } from './uploads.ts'
+
+const MediaKind = z.enum(['match', 'opposition', 'training', 'clinic'])
+
+const CreateUpload = z
+  .object({
+    orgId: z.uuid({ message: 'must be a UUID' }),
+    fileName: z
+      .string()
+      .trim()
+      .min(1, 'required')
+      .max(255, 'at most 255 characters')
+      .refine(
+        (s) => ![...s].some((c) => c.charCodeAt(0) < 32 || c === '/' || c === '\\'),
+        'must not contain slashes or control characters',
+      ),
+    sizeBytes: z
+      .number({ message: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .positive('must be more than 0 bytes')
+      .max(MAX_UPLOAD_BYTES, 'files up to 20 GiB are accepted'),
+    contentType: z
+      .string()
+      .trim()
+      .max(127)
+      .regex(/^$|^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type like video/mp4')
+      .transform((s) => s || 'application/octet-stream'),
+    name: z.string().trim().min(1, 'required').max(200, 'at most 200 characters').optional(),
+    kind: MediaKind.optional(),
+  })
+  .strict()
+
+const CompleteUpload = z
+  .object({
+    // Accepted for clients that send them; ListParts is the truth, so they are not trusted.
+    parts: z
+      .array(
+        z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().max(200) }),
+      )
+      .max(10_000)
+      .optional(),
+  })
+  .strict()
+
+const ListQuery = z.object({
+  orgId: z.uuid({ message: 'must be a UUID' }),
+  q: z.string().trim().max(200, 'at most 200 characters').optional(),
+  kind: MediaKind.optional(),
+  status: z
+    .enum(['uploading', 'uploaded', 'transcoding', 'transcoded', 'complete', 'failed'])
+    .optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+})
+
+export const mediaRoutes: Route[] = [
+  {
+    method: 'POST',
+    pattern: '/uploads',
+    handler: async ({ req, user, logOrg }) => {
+      const input = await parseBody(req, CreateUpload)
+      logOrg(input.orgId)
+      const created = await createUpload(user, input)
+      await invalidateNamespace(mediaNamespace(input.orgId))
+      return json(created, 201)
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/uploads/:assetId',
+    handler: async ({ params, user }) => json(await resumeUpload(user, uuidParam(params.assetId))),
+  },
+  {
+    method: 'POST',
+    pattern: '/uploads/:assetId/complete',
+    handler: async ({ req, params, user, logOrg }) => {
+      const assetId = uuidParam(params.assetId)
+      await parseBody(req, CompleteUpload)
+      const result = await completeUpload(user, assetId)
+      logOrg(result.asset.orgId)
+      await invalidateNamespace(mediaNamespace(result.asset.orgId))
+      return json(result)
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/uploads/:assetId',
+    handler: async ({ params, user }) => {
+      await abortUpload(user, uuidParam(params.assetId))
+      return noContent()
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/',
+    handler: async ({ url, user, logOrg }) => {
+      const query = parseQuery(url, ListQuery)
+      logOrg(query.orgId)
+      return json(await listMedia(user, query))
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/:assetId',
+    handler: async ({ params, user, logOrg }) => {
+      const asset = await getAsset(user, uuidParam(params.assetId))
+      logOrg(asset.orgId)
+      return json({ asset })
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/:assetId/playback',
+    handler: async ({ params, user }) => json(await playbackFor(user, uuidParam(params.assetId))),
+  },
+  {
+    method: 'GET',
+    pattern: '/:assetId/hls/*',
+    auth: 'none',
+    handler: async ({ params, url }) => {
+      const text = await signedPlaylist(
+        uuidParam(params.assetId),
+        params.rest ?? '',
+        url.searchParams.get('token'),
+      )
+      return new Response(text, {
+        headers: {
+          'content-type': 'application/vnd.apple.mpegurl',
+          // The body embeds short-lived signed URLs: never let shared caches keep it.
+          'cache-control': 'private, max-age=30',
+        },
+      })
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/:assetId/storyboard.vtt',
+    auth: 'none',
+    handler: async ({ params, url }) => {
+      const text = await signedStoryboard(uuidParam(params.assetId), url.searchParams.get('token'))
+      return new Response(text, {
+        headers: {
+          'content-type': 'text/vtt; charset=utf-8',
+          'cache-control': 'private, max-age=30',
+        },
+      })
+    },
+  },
+]

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import {
+  defaultName,
+  extensionOf,
+  missingParts,
+  originalKey,
+  PART_SIZE,
+  partCount,
+} from './upload-plan.ts'
+
+Deno.test('part count is ceil(size / 10 MiB), at least one', () => {
+  assert.equal(PART_SIZE, 10 * 1024 * 1024)
+  assert.equal(partCount(1), 1)
+  assert.equal(partCount(PART_SIZE), 1)
+  assert.equal(partCount(PART_SIZE + 1), 2)
+  assert.equal(partCount(20 * 1024 ** 3), 2048)
+})
+
+Deno.test('keys follow the contract and extensions are sanitized', () => {
+  assert.equal(originalKey('o', 'a', 'Match.MP4'), 'orgs/o/media/a/original/source.mp4')
+  assert.equal(originalKey('o', 'a', 'noext'), 'orgs/o/media/a/original/source')
+  assert.equal(extensionOf('evil.m p4'), '')
+  assert.equal(extensionOf('x.verylongextension'), '')
+})
+
+Deno.test('missing parts and default names', () => {
+  assert.deepEqual(missingParts(4, [1, 3]), [2, 4])
+  assert.deepEqual(missingParts(2, [1, 2, 3]), [])
+  assert.equal(defaultName('Final vs Leinster.mov'), 'Final vs Leinster')
+})

@@ -1,0 +1,234 @@
+// Presigned multipart uploads (MEDIA-1) and completion (MEDIA-2). Storage is the truth about
+// which parts exist; the database row carries the declared size, the reservation and the state.
+import type { AuthUser } from '../_shared/auth.ts'
+import { asUser, readAsUser, type Tx } from '../_shared/db.ts'
+import { HttpError, notFound } from '../_shared/http.ts'
+import { uuidv7 } from '../_shared/ids.ts'
+import { requireOrgRole } from '../_shared/orgs.ts'
+import { dispatchJob } from '../_shared/queue.ts'
+import * as storage from '../_shared/storage.ts'
+import {
+  ASSET_COLUMNS,
+  type AssetRow,
+  JOB_COLUMNS,
+  type JobRow,
+  toAsset,
+  toJob,
+} from './serialize.ts'
+import {
+  assetPrefix,
+  defaultName,
+  missingParts,
+  originalKey,
+  PART_SIZE,
+  partCount,
+} from './upload-plan.ts'
+
+export interface CreateUploadInput {
+  orgId: string
+  fileName: string
+  sizeBytes: number
+  contentType: string
+  name?: string
+  kind?: 'match' | 'opposition' | 'training' | 'clinic'
+}
+
+async function presignParts(key: string, uploadId: string, numbers: number[]) {
+  return await Promise.all(
+    numbers.map(async (partNumber) => ({
+      partNumber,
+      url: await storage.presignUploadPart(key, uploadId, partNumber),
+    })),
+  )
+}
+
+const range = (count: number) => Array.from({ length: count }, (_, i) => i + 1)
+
+export async function createUpload(user: AuthUser, input: CreateUploadInput) {
+  const assetId = uuidv7()
+  const key = originalKey(input.orgId, assetId, input.fileName)
+  let uploadId: string | undefined
+  try {
+    const row = await asUser(user, async (tx) => {
+      await requireOrgRole(tx, input.orgId, 'staff')
+      // The insert trigger reserves the declared size against the org quota atomically.
+      await tx`
+        insert into public.media_assets
+          (id, org_id, uploaded_by, name, kind, status, file_name, content_type, size_bytes,
+           storage_prefix, original_key)
+        values (${assetId}, ${input.orgId}, ${user.id}, ${input.name ?? defaultName(input.fileName)},
+                ${input.kind ?? 'match'}::public.media_kind, 'uploading', ${input.fileName},
+                ${input.contentType}, ${input.sizeBytes}, ${assetPrefix(input.orgId, assetId)}, ${key})`
+      uploadId = await storage.createMultipartUpload(key, input.contentType)
+      const [updated] = await tx.unsafe<AssetRow[]>(
+        `update public.media_assets a set upload_id = $2 where a.id = $1 returning ${ASSET_COLUMNS}`,
+        [assetId, uploadId],
+      )
+      return updated!
+    })
+    const parts = await presignParts(key, uploadId!, range(partCount(input.sizeBytes)))
+    return { asset: toAsset(row), uploadId: uploadId!, key, partSize: PART_SIZE, parts }
+  } catch (err) {
+    // The row rolled back with the reservation; the multipart upload must not linger either.
+    if (uploadId) await storage.abortMultipartUpload(key, uploadId).catch(() => {})
+    throw mapQuotaError(err)
+  }
+}
+
+function mapQuotaError(err: unknown): unknown {
+  const pg = err as { code?: string; message?: string }
+  if (pg?.code === '54000' || pg?.message === 'QUOTA_EXCEEDED') {
+    return new HttpError(
+      413,
+      'QUOTA_EXCEEDED',
+      "This upload would exceed the organization's storage quota. Delete old videos or ask for more space.",
+    )
+  }
+  return err
+}
+
+async function loadAsset(tx: Tx, assetId: string): Promise<AssetRow | undefined> {
+  const [row] = await tx.unsafe<AssetRow[]>(
+    `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
+    [assetId],
+  )
+  return row
+}
+
+/** The asset for an upload action: visible to the caller and the caller is staff+ of its org. */
+async function uploadAssetFor(tx: Tx, assetId: string): Promise<AssetRow> {
+  const row = await loadAsset(tx, assetId)
+  if (!row) throw notFound('Upload not found.')
+  await requireOrgRole(tx, row.org_id, 'staff')
+  return row
+}
+
+export async function resumeUpload(user: AuthUser, assetId: string) {
+  // Read from the primary: resume right after create must see the new row.
+  const row = await asUser(user, (tx) => uploadAssetFor(tx, assetId))
+  if (row.status !== 'uploading' || !row.upload_id) {
+    throw new HttpError(409, 'UPLOAD_NOT_IN_PROGRESS', 'This upload has already been completed.')
+  }
+  const stored = await storage.listParts(row.original_key, row.upload_id)
+  if (!stored) {
+    throw new HttpError(410, 'UPLOAD_EXPIRED', 'This upload expired. Start it again.')
+  }
+  const count = partCount(Number(row.size_bytes))
+  const parts = await presignParts(
+    row.original_key,
+    row.upload_id,
+    missingParts(
+      count,
+      stored.map((p) => p.partNumber),
+    ),
+  )
+  return {
+    asset: toAsset(row),
+    uploadId: row.upload_id,
+    partSize: PART_SIZE,
+    uploadedParts: stored,
+    parts,
+  }
+}
+
+async function jobFor(tx: Tx, assetId: string): Promise<JobRow | undefined> {
+  const [job] = await tx.unsafe<JobRow[]>(
+    `select ${JOB_COLUMNS} from public.jobs j where j.idempotency_key = $1`,
+    [`transcode:${assetId}`],
+  )
+  return job
+}
+
+async function discardUpload(user: AuthUser, row: AssetRow): Promise<void> {
+  if (row.upload_id) await storage.abortMultipartUpload(row.original_key, row.upload_id)
+  await storage.deletePrefix(assetPrefix(row.org_id, row.id))
+  // Deleting the row releases the reservation (trigger on media_assets).
+  await asUser(user, (tx) => tx`delete from public.media_assets where id = ${row.id}`)
+}
+
+export async function completeUpload(user: AuthUser, assetId: string) {
+  const row = await asUser(user, (tx) => uploadAssetFor(tx, assetId))
+  if (row.status !== 'uploading') {
+    // Already completed: answer with the same job (and re-dispatch while it still waits, in case
+    // the first dispatch was lost; the worker's claim is idempotent).
+    const job = await readAsUser(user, (tx) => jobFor(tx, assetId))
+    if (!job) throw new HttpError(409, 'UPLOAD_NOT_IN_PROGRESS', 'This upload is not in progress.')
+    if (job.state === 'queued') await dispatchJob({ id: job.id, type: job.type })
+    return { asset: toAsset(row), job: toJob(job) }
+  }
+  const declared = Number(row.size_bytes)
+  const stored = row.upload_id
+    ? await storage.listParts(row.original_key, row.upload_id)
+    : undefined
+  if (stored) {
+    const missing = missingParts(
+      partCount(declared),
+      stored.map((p) => p.partNumber),
+    )
+    if (missing.length > 0) {
+      throw new HttpError(
+        400,
+        'UPLOAD_INCOMPLETE',
+        'Some parts of the file have not been uploaded yet.',
+        {
+          missingParts: missing.slice(0, 100),
+        },
+      )
+    }
+    const total = stored.reduce((sum, p) => sum + p.size, 0)
+    if (total !== declared) return await sizeMismatch(user, row, total)
+    try {
+      await storage.completeMultipartUpload(row.original_key, row.upload_id!, stored)
+    } catch (err) {
+      // A concurrent complete may have finished it first; the HEAD below decides.
+      if (!(await storage.headObject(row.original_key))) throw err
+    }
+  }
+  const head = await storage.headObject(row.original_key)
+  if (!head) {
+    throw new HttpError(
+      400,
+      'UPLOAD_INCOMPLETE',
+      'No uploaded file was found. Start the upload again.',
+    )
+  }
+  if (head.size !== declared) return await sizeMismatch(user, row, head.size)
+
+  const result = await asUser(user, async (tx) => {
+    await tx`
+      insert into public.jobs (org_id, media_asset_id, type, payload, idempotency_key, created_by)
+      values (${row.org_id}, ${row.id}, 'transcode',
+              ${tx.json({ assetId: row.id, originalKey: row.original_key })},
+              ${`transcode:${row.id}`}, ${user.id})
+      on conflict (idempotency_key) do nothing`
+    const [updated] = await tx.unsafe<AssetRow[]>(
+      `update public.media_assets a set status = 'uploaded', progress = 0, processing_stage = 'queued'
+       where a.id = $1 and a.status = 'uploading' returning ${ASSET_COLUMNS}`,
+      [row.id],
+    )
+    const job = await jobFor(tx, row.id)
+    return { asset: updated ?? (await loadAsset(tx, row.id))!, job: job! }
+  })
+  if (result.job.state === 'queued') {
+    await dispatchJob({ id: result.job.id, type: result.job.type })
+  }
+  return { asset: toAsset(result.asset), job: toJob(result.job) }
+}
+
+async function sizeMismatch(user: AuthUser, row: AssetRow, actual: number): Promise<never> {
+  await discardUpload(user, row)
+  throw new HttpError(
+    400,
+    'UPLOAD_SIZE_MISMATCH',
+    'The uploaded file does not match the size that was announced. Upload it again.',
+    { declaredBytes: Number(row.size_bytes), storedBytes: actual },
+  )
+}
+
+export async function abortUpload(user: AuthUser, assetId: string): Promise<void> {
+  const row = await asUser(user, (tx) => uploadAssetFor(tx, assetId))
+  if (row.status !== 'uploading') {
+    throw new HttpError(409, 'UPLOAD_NOT_IN_PROGRESS', 'This upload has already been completed.')
+  }
+  await discardUpload(user, row)
+}

@@ -1,0 +1,4 @@
+import { serve } from '../_shared/router.ts'
+import { orgRoutes } from './routes.ts'
+
+serve('orgs', orgRoutes)
