@@ -1,0 +1,166 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** Absolute path of the repository root (the folder holding the root package.json). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const localRoot = join(repoRoot, 'local')
+export const defaultDataDir = join(repoRoot, '.data')
+export const binDir = join(repoRoot, 'node_modules', '.bin')
+
+export const LOCAL_ANON_KEY = 'sb_publishable_rugbycodex_local'
+export const LOCAL_SERVICE_ROLE_KEY = 'sb_secret_rugbycodex_local'
+export const LOCAL_PLAYBACK_TOKEN_SECRET = 'rugbycodex-local-playback-token-secret'
+
+export interface Ports {
+  gateway: number
+  db: number
+  s3: number
+  functions: number
+  spa: number
+  workerHealth: number
+}
+
+export const defaultPorts: Ports = {
+  gateway: 54321,
+  db: 54322,
+  s3: 54325,
+  functions: 54327,
+  spa: 5173,
+  workerHealth: 54328,
+}
+
+const portEnvNames: Record<keyof Ports, string> = {
+  gateway: 'GATEWAY_PORT',
+  db: 'DB_PORT',
+  s3: 'S3_PORT',
+  functions: 'FUNCTIONS_PORT',
+  spa: 'SPA_PORT',
+  workerHealth: 'WORKER_HEALTH_PORT',
+}
+
+/**
+ * Parses a dotenv file: `KEY=value`, optional `export`, quotes, `#` comments. No interpolation,
+ * so a value means exactly what it says.
+ */
+export function parseDotenv(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line)
+    if (!match) continue
+    const key = match[1] as string
+    let value = (match[2] as string).trim()
+    const quote = value[0]
+    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+      value = value.slice(1, -1)
+      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"')
+    } else {
+      value = value.replace(/\s+#.*$/, '')
+    }
+    out[key] = value
+  }
+  return out
+}
+
+export function readDotenv(path = join(repoRoot, '.env')): Record<string, string> {
+  if (!existsSync(path)) return {}
+  return parseDotenv(readFileSync(path, 'utf8'))
+}
+
+/**
+ * The settings `npm start` runs with: repo-root `.env` overrides the defaults, and the process
+ * environment overrides `.env` (so `GATEWAY_PORT=6000 npm start` works as expected).
+ */
+export function userSettings(
+  processEnv: NodeJS.ProcessEnv = process.env,
+  dotenv = readDotenv(),
+): Record<string, string> {
+  const settings: Record<string, string> = { ...dotenv }
+  for (const key of Object.keys(dotenv)) {
+    const fromProcess = processEnv[key]
+    if (fromProcess !== undefined) settings[key] = fromProcess
+  }
+  for (const name of Object.values(portEnvNames)) {
+    const fromProcess = processEnv[name]
+    if (fromProcess !== undefined) settings[name] = fromProcess
+  }
+  return settings
+}
+
+export function portsFromSettings(settings: Record<string, string | undefined>): Ports {
+  const ports = { ...defaultPorts }
+  for (const [key, name] of Object.entries(portEnvNames) as [keyof Ports, string][]) {
+    const value = settings[name]
+    if (value === undefined || value === '') continue
+    const port = Number(value)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new Error(`${name} must be a port number, got "${value}"`)
+    }
+    ports[key] = port
+  }
+  return ports
+}
+
+/** Optional settings that stay unset locally unless the developer provides them. */
+const passThrough = [
+  'DATABASE_READ_URL',
+  'SUPABASE_JWT_SECRET',
+  'SQS_QUEUE_URL',
+  'REDIS_URL',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'AXIOM_TOKEN',
+  'AXIOM_DATASET',
+  'VITE_SENTRY_DSN',
+]
+
+/** Every variable of docs/contracts.md, resolved for a platform listening on `ports`. */
+export function resolveEnv(
+  ports: Ports,
+  settings: Record<string, string | undefined> = {},
+): Record<string, string> {
+  const pick = (name: string, fallback: string): string => {
+    const value = settings[name]
+    return value === undefined || value === '' ? fallback : value
+  }
+  const supabaseUrl = pick('SUPABASE_URL', `http://127.0.0.1:${ports.gateway}`)
+  const anonKey = pick('SUPABASE_ANON_KEY', LOCAL_ANON_KEY)
+  const env: Record<string, string> = {
+    GATEWAY_PORT: String(ports.gateway),
+    DB_PORT: String(ports.db),
+    S3_PORT: String(ports.s3),
+    FUNCTIONS_PORT: String(ports.functions),
+    SPA_PORT: String(ports.spa),
+    WORKER_HEALTH_PORT: String(ports.workerHealth),
+    SUPABASE_URL: supabaseUrl,
+    SUPABASE_ANON_KEY: anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: pick('SUPABASE_SERVICE_ROLE_KEY', LOCAL_SERVICE_ROLE_KEY),
+    SUPABASE_DB_URL: pick(
+      'SUPABASE_DB_URL',
+      `postgres://postgres@127.0.0.1:${ports.db}/postgres?sslmode=disable`,
+    ),
+    SUPABASE_JWT_ISSUER: pick('SUPABASE_JWT_ISSUER', `${supabaseUrl}/auth/v1`),
+    S3_ENDPOINT: pick('S3_ENDPOINT', `http://127.0.0.1:${ports.s3}`),
+    S3_REGION: pick('S3_REGION', 'us-east-1'),
+    S3_BUCKET: pick('S3_BUCKET', 'media'),
+    S3_ACCESS_KEY_ID: pick('S3_ACCESS_KEY_ID', 'S3RVER'),
+    S3_SECRET_ACCESS_KEY: pick('S3_SECRET_ACCESS_KEY', 'S3RVER'),
+    S3_FORCE_PATH_STYLE: pick('S3_FORCE_PATH_STYLE', 'true'),
+    PLAYBACK_TOKEN_SECRET: pick('PLAYBACK_TOKEN_SECRET', LOCAL_PLAYBACK_TOKEN_SECRET),
+    VITE_SUPABASE_URL: pick('VITE_SUPABASE_URL', supabaseUrl),
+    VITE_SUPABASE_ANON_KEY: pick('VITE_SUPABASE_ANON_KEY', anonKey),
+    WORKER_ID: pick('WORKER_ID', `local-worker-${process.pid}`),
+    WORKER_CONCURRENCY: pick('WORKER_CONCURRENCY', '1'),
+    WORKER_LEASE_SECONDS: pick('WORKER_LEASE_SECONDS', '60'),
+    WORKER_STOP_TIMEOUT_SECONDS: pick('WORKER_STOP_TIMEOUT_SECONDS', '100'),
+    FFMPEG_ENCODER: pick('FFMPEG_ENCODER', 'auto'),
+    X264_PRESET: pick('X264_PRESET', 'veryfast'),
+  }
+  for (const name of passThrough) {
+    const value = settings[name]
+    if (value !== undefined && value !== '') env[name] = value
+  }
+  return env
+}

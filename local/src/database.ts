@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pgtap } from '@electric-sql/pglite-pgtap'
+import { vector } from '@electric-sql/pglite-pgvector'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { binDir, localRoot, repoRoot } from './config'
+import { lineSplitter, type Log } from './log'
+
+export interface DatabaseOptions {
+  /** Folder for the PGlite cluster, or 'memory'. */
+  dataDir: string
+  port: number
+  log: Log
+  /** Runs supabase/seed.sql when the cluster was created by this start. */
+  seedSql: boolean
+  supabaseDir?: string
+}
+
+export interface Database {
+  pg: PGlite
+  url: string
+  /** True when this start created the cluster (first start, or memory). */
+  created: boolean
+  stop(): Promise<void>
+}
+
+export const bootstrapSqlPath = join(localRoot, 'sql', 'supabase-bootstrap.sql')
+
+export function databaseUrl(port: number): string {
+  return `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`
+}
+
+export async function startDatabase(options: DatabaseOptions): Promise<Database> {
+  const { log } = options
+  const supabaseDir = options.supabaseDir ?? join(repoRoot, 'supabase')
+  const inMemory = options.dataDir === 'memory'
+  const created = inMemory || !existsSync(join(options.dataDir, 'PG_VERSION'))
+  if (!inMemory) mkdirSync(options.dataDir, { recursive: true })
+
+  const pg = await PGlite.create({
+    ...(inMemory ? {} : { dataDir: options.dataDir }),
+    extensions: { vector, pgtap },
+  })
+  let server: PGLiteSocketServer | undefined
+  try {
+    if (existsSync(bootstrapSqlPath)) {
+      await pg.exec(readFileSync(bootstrapSqlPath, 'utf8'))
+    } else {
+      log(`warning: ${bootstrapSqlPath} is missing; migrations run without the Supabase bootstrap`)
+    }
+
+    server = new PGLiteSocketServer({
+      db: pg,
+      host: '127.0.0.1',
+      port: options.port,
+      // The gateway, functions, the worker and the CLI each hold a small pool.
+      maxConnections: 100,
+    })
+    await server.start()
+    const url = databaseUrl(options.port)
+
+    await pushMigrations(url, supabaseDir, log)
+    await maintainPartitions(pg, log)
+
+    const seedPath = join(supabaseDir, 'seed.sql')
+    if (created && options.seedSql && existsSync(seedPath)) {
+      await pg.exec(readFileSync(seedPath, 'utf8'))
+      log('applied supabase/seed.sql')
+    }
+
+    const running = server
+    return {
+      pg,
+      url,
+      created,
+      async stop() {
+        await running.stop()
+        // Closing flushes the cluster to disk; skipping it loses the last writes.
+        await pg.close()
+      },
+    }
+  } catch (error) {
+    await server?.stop().catch(() => {})
+    await pg.close().catch(() => {})
+    throw error
+  }
+}
+
+/** Applies supabase/migrations with the pinned CLI, exactly the command production uses. */
+export async function pushMigrations(url: string, supabaseDir: string, log: Log): Promise<void> {
+  const migrationsDir = join(supabaseDir, 'migrations')
+  const pending = existsSync(migrationsDir)
+    ? readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).length
+    : 0
+  const cli = join(binDir, 'supabase')
+  const args = ['db', 'push', '--db-url', url, '--include-all', '--yes']
+  // --workdir is the folder that *contains* supabase/.
+  args.push('--workdir', join(supabaseDir, '..'))
+  const output: string[] = []
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(cli, args, {
+      cwd: join(supabaseDir, '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+    })
+    const collect = lineSplitter((line) => output.push(line))
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    child.on('error', reject)
+    child.on('close', (exitCode) => resolve(exitCode ?? 1))
+  })
+  if (code !== 0) {
+    throw new Error(`supabase db push failed (exit ${code}):\n${output.join('\n')}`)
+  }
+  const applied = output.filter((line) => line.startsWith('Applying migration'))
+  log(
+    applied.length
+      ? `applied ${applied.length} migration(s) with supabase db push`
+      : `migrations up to date (${pending} in supabase/migrations)`,
+  )
+}
+
+/** Media partitions are created ahead of time by a SQL function when the schema has one. */
+async function maintainPartitions(pg: PGlite, log: Log): Promise<void> {
+  const found = await pg.query<{ callable: boolean }>(
+    `select p.pronargs - p.pronargdefaults = 0 as callable
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'private' and p.proname = 'ensure_media_partitions'`,
+  )
+  if (!found.rows.some((row) => row.callable)) return
+  await pg.query('select private.ensure_media_partitions()')
+  log('media partitions ensured')
+}

@@ -1,0 +1,315 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Sql } from 'postgres'
+import type { Log } from './log'
+import type { Platform } from './platform'
+
+export const DEMO_PASSWORD = 'rugbycodex-demo'
+export const DEMO_ORG_NAME = 'Demo Rugby Club'
+export const DEMO_VIDEO_NAME = 'Demo match'
+export const demoUsers = [
+  { role: 'admin', email: 'admin@rugbycodex.local', username: 'admin', name: 'Demo Admin' },
+  { role: 'coach', email: 'coach@rugbycodex.local', username: 'coach', name: 'Demo Coach' },
+  { role: 'player', email: 'player@rugbycodex.local', username: 'player', name: 'Demo Player' },
+] as const
+
+const seededFile = 'seeded.json'
+
+export function isSeeded(dataDir: string, inMemory: boolean): boolean {
+  return !inMemory && existsSync(join(dataDir, seededFile))
+}
+
+export interface SeedOptions {
+  log: Log
+  sql: Sql
+  /** Wait for the transcoder to finish the demo video (only when a worker runs). */
+  waitForWorker: boolean
+  persist: boolean
+  /** Length of the generated match; tests use a short one. */
+  videoSeconds?: number
+}
+
+interface Session {
+  access_token: string
+  user: { id: string }
+}
+
+class SeedError extends Error {}
+
+async function call<T>(
+  platform: Platform,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<{ status: number; data: T }> {
+  const response = await fetch(`${platform.env.SUPABASE_URL}${path}`, {
+    method,
+    headers: {
+      apikey: platform.env.SUPABASE_ANON_KEY as string,
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  let data: unknown = text
+  try {
+    data = text ? JSON.parse(text) : {}
+  } catch {
+    // keep the raw text for the error message
+  }
+  return { status: response.status, data: data as T }
+}
+
+function describe(data: unknown): string {
+  return typeof data === 'string' ? data.slice(0, 300) : JSON.stringify(data).slice(0, 300)
+}
+
+/** Signs the demo user up through the auth emulator, or in when an earlier seed already did. */
+async function demoSession(platform: Platform, user: (typeof demoUsers)[number]): Promise<Session> {
+  const signup = await call<Session & { error_code?: string }>(
+    platform,
+    'POST',
+    '/auth/v1/signup',
+    undefined,
+    {
+      email: user.email,
+      password: DEMO_PASSWORD,
+      data: { username: user.username, name: user.name },
+    },
+  )
+  if (signup.status === 200 && signup.data.access_token) return signup.data
+  const signin = await call<Session>(
+    platform,
+    'POST',
+    '/auth/v1/token?grant_type=password',
+    undefined,
+    {
+      email: user.email,
+      password: DEMO_PASSWORD,
+    },
+  )
+  if (signin.status !== 200) {
+    throw new SeedError(
+      `cannot sign ${user.email} up or in: ${describe(signup.data)} / ${describe(signin.data)}`,
+    )
+  }
+  return signin.data
+}
+
+async function tableExists(sql: Sql, name: string): Promise<boolean> {
+  const rows = await sql<{ found: string | null }[]>`select to_regclass(${name})::text as found`
+  return !!rows[0]?.found
+}
+
+function generateMatch(file: string, seconds: number): Promise<void> {
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1920x1080:rate=25:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '96k',
+    '-shortest',
+    // moov first: the worker's ffprobe and a browser preview can read it before the end.
+    '-movflags',
+    '+faststart',
+    file,
+  ]
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new SeedError(`ffmpeg exited ${code}: ${stderr.slice(-500)}`)),
+    )
+  })
+}
+
+interface UploadStart {
+  asset: { id: string }
+  partSize: number
+  parts: { partNumber: number; url: string }[]
+}
+
+/** Exactly the browser's path: create the upload, PUT parts to presigned URLs, complete. */
+async function uploadLikeTheBrowser(
+  platform: Platform,
+  token: string,
+  orgId: string,
+  file: string,
+  log: Log,
+): Promise<string> {
+  const size = statSync(file).size
+  const created = await call<UploadStart>(platform, 'POST', '/functions/v1/media/uploads', token, {
+    orgId,
+    fileName: 'demo-match.mp4',
+    sizeBytes: size,
+    contentType: 'video/mp4',
+    name: DEMO_VIDEO_NAME,
+    kind: 'match',
+  })
+  if (created.status !== 201) {
+    throw new SeedError(`POST media/uploads answered ${created.status}: ${describe(created.data)}`)
+  }
+  const { asset, partSize, parts } = created.data
+  const handle = await open(file, 'r')
+  const done: { partNumber: number; etag: string }[] = []
+  try {
+    for (const part of parts) {
+      const start = (part.partNumber - 1) * partSize
+      const length = Math.min(partSize, size - start)
+      const buffer = Buffer.alloc(length)
+      await handle.read(buffer, 0, length, start)
+      const response = await fetch(part.url, { method: 'PUT', body: buffer })
+      if (!response.ok) {
+        throw new SeedError(
+          `PUT part ${part.partNumber} answered ${response.status}: ${await response.text()}`,
+        )
+      }
+      done.push({ partNumber: part.partNumber, etag: response.headers.get('etag') ?? '' })
+    }
+  } finally {
+    await handle.close()
+  }
+  log(`uploaded ${(size / 1024 / 1024).toFixed(1)} MiB in ${parts.length} part(s)`)
+  const completed = await call(
+    platform,
+    'POST',
+    `/functions/v1/media/uploads/${asset.id}/complete`,
+    token,
+    {
+      parts: done,
+    },
+  )
+  if (completed.status !== 200) {
+    throw new SeedError(`complete answered ${completed.status}: ${describe(completed.data)}`)
+  }
+  return asset.id
+}
+
+async function waitUntilPlayable(platform: Platform, token: string, assetId: string, log: Log) {
+  let last = ''
+  const deadline = Date.now() + 15 * 60 * 1000
+  while (Date.now() < deadline) {
+    const { status, data } = await call<{
+      asset: { status: string; progress: number | null; error_message?: string | null }
+    }>(platform, 'GET', `/functions/v1/media/${assetId}`, token)
+    if (status !== 200)
+      throw new SeedError(`GET media/${assetId} answered ${status}: ${describe(data)}`)
+    const { asset } = data
+    const line = `${asset.status} ${Math.round((asset.progress ?? 0) * 100)}%`
+    if (line !== last) log(`demo match: ${line}`)
+    last = line
+    if (asset.status === 'complete') return
+    if (asset.status === 'failed')
+      throw new SeedError(`the demo match failed: ${asset.error_message ?? ''}`)
+    await new Promise((r) => setTimeout(r, 2000))
+  }
+  throw new SeedError('the demo match did not finish within 15 minutes')
+}
+
+/** Creates the demo through the real paths; idempotent across interrupted runs. */
+export async function seedDemo(platform: Platform, options: SeedOptions): Promise<void> {
+  const { log, sql } = options
+  const started = Date.now()
+  try {
+    const sessions = new Map<string, Session>()
+    for (const user of demoUsers) sessions.set(user.role, await demoSession(platform, user))
+    const admin = sessions.get('admin') as Session
+    const coach = sessions.get('coach') as Session
+    const player = sessions.get('player') as Session
+
+    if (!(await tableExists(sql, 'public.profiles'))) {
+      throw new SeedError('the schema has no public.profiles yet; users created, the rest skipped')
+    }
+    await sql`update public.profiles set platform_role = 'admin' where id = ${admin.user.id}`
+
+    const existing = await sql<{ id: string }[]>`
+      select id from public.organizations where name = ${DEMO_ORG_NAME} and created_by = ${coach.user.id} limit 1`
+    let orgId = existing[0]?.id
+    if (!orgId) {
+      const created = await call<{ org: { id: string } }>(
+        platform,
+        'POST',
+        '/functions/v1/orgs',
+        coach.access_token,
+        {
+          name: DEMO_ORG_NAME,
+          type: 'team',
+        },
+      )
+      if (created.status !== 201) {
+        throw new SeedError(`POST orgs answered ${created.status}: ${describe(created.data)}`)
+      }
+      orgId = created.data.org.id
+    }
+    // Joining by code has no endpoint yet; the membership row is what it would create.
+    await sql`
+      insert into public.org_members (org_id, user_id, role)
+      values (${orgId}, ${player.user.id}, 'member') on conflict do nothing`
+    log(`demo org "${DEMO_ORG_NAME}" with coach (owner) and player (member)`)
+
+    const uploaded = await sql<{ id: string }[]>`
+      select id from public.media_assets
+       where org_id = ${orgId} and name = ${DEMO_VIDEO_NAME} and status <> 'uploading' limit 1`
+    let assetId = uploaded[0]?.id
+    if (!assetId) {
+      const dir = mkdtempSync(join(tmpdir(), 'rugbycodex-seed-'))
+      try {
+        const file = join(dir, 'demo-match.mp4')
+        const seconds = options.videoSeconds ?? 60
+        log(`generating a ${seconds} s 1080p match with ffmpeg…`)
+        await generateMatch(file, seconds)
+        assetId = await uploadLikeTheBrowser(platform, coach.access_token, orgId, file, log)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    if (options.waitForWorker) await waitUntilPlayable(platform, coach.access_token, assetId, log)
+
+    if (options.persist) {
+      writeFileSync(
+        join(platform.dataDir, seededFile),
+        JSON.stringify({ seededAt: new Date().toISOString(), orgId, assetId }, null, 2),
+      )
+    }
+    log(`demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  } catch (error) {
+    const message =
+      error instanceof SeedError ? error.message : ((error as Error).stack ?? String(error))
+    log(`demo seed stopped: ${message}`)
+    throw error
+  }
+}
+
+/** What an earlier seed recorded, if anything. */
+export function readSeedRecord(dataDir: string): { orgId: string; assetId: string } | undefined {
+  const path = join(dataDir, seededFile)
+  return existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as { orgId: string; assetId: string })
+    : undefined
+}

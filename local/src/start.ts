@@ -1,0 +1,60 @@
+import { defaultDataDir, portsFromSettings, userSettings } from './config'
+import { consoleLog } from './log'
+import { startPlatform, type Platform } from './platform'
+import { DEMO_PASSWORD, demoUsers } from './seed-demo'
+
+function table(platform: Platform): string {
+  const rows: [string, string][] = [
+    ['SPA', platform.urls.spa],
+    ['API (SUPABASE_URL)', platform.urls.api],
+    ['Auth', platform.urls.auth],
+    ['Functions', platform.urls.functions],
+    ['Mailbox', platform.urls.mailbox],
+    ['Postgres (psql)', platform.urls.postgres],
+    ['S3 endpoint', `${platform.urls.s3}  (bucket ${platform.env.S3_BUCKET}, keys S3RVER/S3RVER)`],
+  ]
+  for (const user of demoUsers) rows.push([`Demo ${user.role}`, `${user.email} / ${DEMO_PASSWORD}`])
+  const width = Math.max(...rows.map(([k]) => k.length))
+  const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)
+  const rule = '-'.repeat(Math.max(...lines.map((l) => l.length)) + 2)
+  return [
+    rule,
+    `  RugbyCodex is running (${platform.firstStart ? 'first start' : 'data reused'}, ready in ${(platform.readyMs / 1000).toFixed(1)} s)`,
+    rule,
+    ...lines,
+    rule,
+    '  Ctrl-C stops everything; `npm run reset` wipes .data/',
+  ].join('\n')
+}
+
+async function main() {
+  const settings = userSettings()
+  const platform = await startPlatform({
+    dataDir: defaultDataDir,
+    ports: portsFromSettings(settings),
+    settings,
+    withWorker: true,
+    withSpa: true,
+    withFunctions: true,
+    seedDemo: settings.SEED_DEMO !== 'false',
+    log: consoleLog,
+  })
+  console.log(table(platform))
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${signal}: stopping…`)
+    await platform.stop()
+    console.log('stopped; data kept in .data/')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${(error as Error).message}`)
+  process.exit(1)
+})

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from './ports'
+import { startStorage, type Storage } from './storage'
+
+const origin = 'http://127.0.0.1:5173'
+let dir: string
+let storage: Storage
+let s3: S3Client
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rc-s3-'))
+  storage = await startStorage({
+    directory: dir,
+    port: await freePort(),
+    bucket: 'media',
+    allowedOrigins: [origin],
+  })
+  s3 = new S3Client({
+    endpoint: storage.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    // s3rver predates the SDK's default CRC32 trailers; production code sets the same option.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  })
+})
+
+afterAll(async () => {
+  s3?.destroy()
+  await storage?.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('s3rver storage', () => {
+  it('accepts a presigned multipart upload the way the browser sends it', async () => {
+    const key = 'orgs/o1/media/a1/original/source.mp4'
+    const partSize = 5 * 1024 * 1024
+    const body = Buffer.alloc(partSize + 1234)
+    for (let i = 0; i < body.length; i++) body[i] = i % 251
+
+    const created = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: 'media', Key: key, ContentType: 'video/mp4' }),
+    )
+    const uploadId = created.UploadId as string
+    expect(uploadId).toBeTruthy()
+
+    const parts: { PartNumber: number; ETag: string }[] = []
+    for (const [index, start] of [0, partSize].entries()) {
+      const url = await getSignedUrl(
+        s3,
+        new UploadPartCommand({
+          Bucket: 'media',
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: index + 1,
+        }),
+        { expiresIn: 3600 },
+      )
+      const response = await fetch(url, {
+        method: 'PUT',
+        body: body.subarray(start, Math.min(start + partSize, body.length)),
+        headers: { origin },
+      })
+      expect(response.status).toBe(200)
+      expect(response.headers.get('access-control-expose-headers')).toMatch(/etag/i)
+      const etag = response.headers.get('etag')
+      expect(etag).toBeTruthy()
+      parts.push({ PartNumber: index + 1, ETag: etag as string })
+    }
+
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: 'media',
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    )
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'media', Key: key }))
+    expect(head.ContentLength).toBe(body.length)
+
+    const object = await s3.send(new GetObjectCommand({ Bucket: 'media', Key: key }))
+    const stored = Buffer.from(
+      await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    )
+    expect(stored.equals(body)).toBe(true)
+  })
+
+  it('answers the browser preflight for a part upload from the SPA origin', async () => {
+    const response = await fetch(`${storage.endpoint}/media/some/key?partNumber=1&uploadId=x`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
+    })
+    expect(response.status).toBe(200)
+    expect(['*', origin]).toContain(response.headers.get('access-control-allow-origin'))
+    expect(response.headers.get('access-control-allow-methods')).toMatch(/PUT/)
+  })
+
+  it('refuses the preflight from another origin', async () => {
+    const response = await fetch(`${storage.endpoint}/media/some/key`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'PUT' },
+    })
+    expect(response.status).toBe(403)
+  })
+})
