@@ -13,14 +13,23 @@ export function percent(progress: number | null | undefined): number {
 }
 
 /** The status line a coach reads in the library: stage plus percent while it moves. */
-export function statusText(asset: Pick<MediaAsset, 'status' | 'progress' | 'playable'>): string {
+export function statusText(
+  asset: Pick<MediaAsset, 'status' | 'progress' | 'playable' | 'stage'>,
+): string {
   switch (asset.status) {
     case 'uploading':
       return 'Uploading'
     case 'uploaded':
       return 'Waiting to be processed'
-    case 'transcoding':
-      return `Processing ${percent(asset.progress)}%${asset.playable ? ' · playable' : ''}`
+    case 'transcoding': {
+      const detail =
+        asset.stage && asset.stage !== 'transcoding'
+          ? asset.stage
+          : asset.playable
+            ? 'playable'
+            : ''
+      return `Processing ${percent(asset.progress)}%${detail ? ` · ${detail}` : ''}`
+    }
     case 'transcoded':
       return 'Finishing up'
     case 'complete':
@@ -37,9 +46,9 @@ export function statusTone(status: MediaStatus): 'complete' | 'failed' | 'proces
   return ''
 }
 
-export function failureText(asset: Pick<MediaAsset, 'error_message' | 'error_code'>): string {
+export function failureText(asset: Pick<MediaAsset, 'error'>): string {
   return (
-    asset.error_message ||
+    asset.error?.message ||
     'This video could not be processed. Check that it is a normal video file (MP4, MOV, MKV) and upload it again.'
   )
 }

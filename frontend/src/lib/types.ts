@@ -4,12 +4,17 @@ export type MediaKind = 'match' | 'opposition' | 'training' | 'clinic'
 export type MediaStatus =
   'uploading' | 'uploaded' | 'transcoding' | 'transcoded' | 'complete' | 'failed'
 
+export type PlatformRole = 'admin' | 'moderator' | 'user'
+
+// API shapes are camelCase (supabase/functions/*/serialize.ts), unlike the table columns.
 export interface Profile {
   id: string
   username: string
   name: string | null
-  platform_role: 'admin' | 'moderator' | 'user'
-  primary_org_id: string | null
+  platformRole: PlatformRole
+  primaryOrgId: string | null
+  avatarUrl?: string | null
+  createdAt?: string
 }
 
 export interface OrgSummary {
@@ -36,9 +41,9 @@ export interface MeResponse {
 export interface Organization extends OrgSummary {
   visibility?: string
   bio?: string | null
-  storage_limit_bytes?: number
-  join_code?: string | null
-  join_code_set_at?: string | null
+  storageLimitBytes?: number
+  createdBy?: string | null
+  createdAt?: string
 }
 
 export interface Rendition {
@@ -46,27 +51,30 @@ export interface Rendition {
   width: number
   height: number
   bandwidth: number
-  playlist: string
 }
 
 export interface MediaAsset {
   id: string
-  org_id: string
+  orgId: string
+  uploadedBy?: string | null
   name: string
   kind: MediaKind
   status: MediaStatus
+  /** Worker stage within a status, e.g. "probing", "encoding 720p". */
+  stage?: string | null
   progress: number | null
   playable: boolean
-  file_name: string | null
-  size_bytes: number | null
-  duration_seconds: number | null
+  fileName: string | null
+  contentType?: string | null
+  sizeBytes: number | null
+  durationSeconds: number | null
   width: number | null
   height: number | null
   renditions: Rendition[] | null
-  error_code: string | null
-  error_message: string | null
-  created_at: string
-  updated_at: string
+  hasPoster?: boolean
+  error: { code: string; message: string } | null
+  createdAt: string
+  updatedAt: string
 }
 
 export interface UploadPart {
@@ -93,9 +101,12 @@ export interface UploadStateResponse {
 export interface PlaybackResponse {
   ready: boolean
   status: MediaStatus
+  progress?: number
+  stage?: string | null
+  error?: { code: string; message: string } | null
   masterPlaylistUrl?: string
-  posterUrl?: string
-  storyboardUrl?: string
+  posterUrl?: string | null
+  storyboardUrl?: string | null
   expiresAt?: string
 }
 

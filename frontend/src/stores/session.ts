@@ -14,7 +14,7 @@ export const useSessionStore = defineStore('session', () => {
   let initPromise: Promise<void> | null = null
 
   const signedIn = computed(() => session.value !== null)
-  const isPlatformAdmin = computed(() => me.value?.profile?.platform_role === 'admin')
+  const isPlatformAdmin = computed(() => me.value?.profile?.platformRole === 'admin')
   const memberships = computed(() => me.value?.memberships ?? [])
 
   function init(): Promise<void> {
