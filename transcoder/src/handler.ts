@@ -1,0 +1,211 @@
+// The transcode message handler: fetch the original, run the service, publish what it produces,
+// and turn every failure into an Outcome. It never throws for a bad file.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { extname, join } from 'node:path'
+import type { AssetPatch, Database } from './adapters/db'
+import { AbortedError } from './adapters/ffmpeg'
+import type { Storage } from './adapters/storage'
+import { humanMessage, toMediaError, type MediaErrorCode } from './errors'
+import type { Logger } from './log'
+import type { JobMessage, JobType, Outcome, TranscodeMessage } from './messages'
+import type { PublishedRung } from './service/hls'
+import { transcodeFile, type EncoderChoice } from './service/transcode'
+
+export interface HandlerContext {
+  db: Database
+  storage: Storage
+  logger: Logger
+  /** Aborted on shutdown hand-back or a lost lease; `reason` says which. */
+  signal: AbortSignal
+  interruptReason: () => 'shutdown' | 'lease-lost'
+  onProgress: (fraction: number) => void
+  encoder: EncoderChoice
+  x264Preset: string
+  ffmpegMemoryBytes: number
+  ffmpegMaxRunSeconds: number
+  tempRoot?: string
+}
+
+type Handler<M extends JobMessage> = (message: M, ctx: HandlerContext) => Promise<Outcome>
+
+export const progressWriteIntervalMs = 2000
+
+/** Output prefixes of one asset: everything the worker writes and may have to take back. */
+export function outputPrefixes(storagePrefix: string): string[] {
+  const base = storagePrefix.replace(/\/+$/, '')
+  return [`${base}/hls/`, `${base}/storyboard/`, `${base}/poster.jpg`]
+}
+
+function renditionsJson(rungs: PublishedRung[]) {
+  return rungs.map((r) => ({
+    name: r.name,
+    width: r.width,
+    height: r.height,
+    bandwidth: r.bandwidth,
+    averageBandwidth: r.averageBandwidth,
+    codecs: r.codecs,
+    playlist: r.playlist,
+  }))
+}
+
+const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
+  const { db, storage, logger } = ctx
+  const asset = await db.asset(message.assetId)
+  if (!asset) return failure('SOURCE_MISSING', `asset ${message.assetId} not found`, false)
+  const base = asset.storage_prefix.replace(/\/+$/, '')
+  const work = await mkdtemp(join(ctx.tempRoot ?? tmpdir(), `rugbycodex-${message.jobId}-`))
+  let lastWrite = 0
+  let published: PublishedRung[] = []
+  let bytes = 0
+  try {
+    await db.updateAsset(asset.id, {
+      status: 'transcoding',
+      processing_stage: 'probing',
+      progress: 0,
+      error_code: null,
+      error_message: null,
+    })
+    const input = join(work, `source${extname(asset.original_key).slice(0, 8) || '.bin'}`)
+    await storage.download(asset.original_key, input, ctx.signal)
+
+    const upload = async (files: string[]) => {
+      // Media playlists and segments before the master: a player never sees a rung it can't load.
+      const ordered = [...files].sort((a, b) => rank(a) - rank(b))
+      for (const file of ordered)
+        bytes += await storage.upload(`${base}/${file}`, join(work, 'out', file))
+    }
+
+    const summary = await transcodeFile({
+      input,
+      outDir: join(work, 'out'),
+      scratchDir: join(work, 'scratch'),
+      encoder: ctx.encoder,
+      x264Preset: ctx.x264Preset,
+      limits: { memoryBytes: ctx.ffmpegMemoryBytes, maxRunSeconds: ctx.ffmpegMaxRunSeconds },
+      logger,
+      signal: ctx.signal,
+      onProbed: async (media) => {
+        await db.updateAsset(asset.id, {
+          processing_stage: 'transcoding',
+          duration_seconds: media.durationSeconds,
+          width: media.width,
+          height: media.height,
+        })
+      },
+      onProgress: (fraction) => {
+        ctx.onProgress(fraction)
+        const now = Date.now()
+        if (now - lastWrite < progressWriteIntervalMs) return
+        lastWrite = now
+        db.updateAsset(asset.id, { progress: Math.round(fraction * 1000) / 1000 }).catch(
+          (error: unknown) => logger.warn('progress_write_failed', { error }),
+        )
+      },
+      onPublish: async (publication) => {
+        await upload(publication.files)
+        published = publication.rungs
+        const done = publication.stage === 'ladder' || publication.rungs.length === 1
+        await db.updateAsset(asset.id, {
+          playable: true,
+          master_playlist_key: `${base}/${publication.masterPath}`,
+          renditions: renditionsJson(publication.rungs),
+          renditions_bytes: bytes,
+          poster_key: `${base}/poster.jpg`,
+          storyboard_vtt_key: `${base}/storyboard/storyboard.vtt`,
+          processing_stage: done ? 'finishing' : `playable at ${publication.rungs[0]?.name}`,
+          ...(done ? { status: 'transcoded' as const } : {}),
+        })
+        logger.info('published', {
+          stage: publication.stage,
+          rungs: publication.rungs.map((r) => r.name),
+        })
+      },
+    })
+    const patch: AssetPatch = {
+      status: 'complete',
+      processing_stage: null,
+      progress: 1,
+      playable: true,
+      renditions: renditionsJson(summary.rungs),
+      renditions_bytes: bytes,
+    }
+    return {
+      status: 'succeeded',
+      patch,
+      result: {
+        encoder: summary.encoder,
+        fallback: summary.fallback,
+        rungs: summary.rungs.map((r) => r.name),
+        durationSeconds: summary.media.durationSeconds,
+        firstRungSeconds: summary.timings.firstRungSeconds,
+        totalSeconds: summary.timings.totalSeconds,
+      },
+    }
+  } catch (error) {
+    if (error instanceof AbortedError || ctx.signal.aborted) {
+      return { status: 'interrupted', reason: ctx.interruptReason() }
+    }
+    const failed = toMediaError(error)
+    logger.warn('transcode_failed', {
+      code: failed.code,
+      detail: failed.detail,
+      retryable: failed.retryable,
+    })
+    if (!failed.retryable || message.attempt >= message.maxAttempts) {
+      // No partial renditions: take back everything this asset's outputs may have left behind.
+      await removeOutputs(storage, asset.storage_prefix, logger)
+      await db.updateAsset(asset.id, {
+        playable: false,
+        master_playlist_key: null,
+        renditions: [],
+        renditions_bytes: 0,
+        poster_key: null,
+        storyboard_vtt_key: null,
+        processing_stage: null,
+      })
+    } else if (published.length === 0) {
+      await db.updateAsset(asset.id, { processing_stage: 'waiting to retry' })
+    }
+    return failure(failed.code, failed.detail, failed.retryable, failed.message)
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+function rank(file: string): number {
+  if (file.endsWith('master.m3u8')) return 2
+  if (file.endsWith('.m3u8')) return 1
+  return 0
+}
+
+async function removeOutputs(storage: Storage, prefix: string, logger: Logger) {
+  for (const outputs of outputPrefixes(prefix)) {
+    try {
+      await storage.deletePrefix(outputs)
+    } catch (error) {
+      logger.error('output_cleanup_failed', { prefix: outputs, error })
+    }
+  }
+}
+
+function failure(
+  code: MediaErrorCode,
+  detail: string,
+  retryable: boolean,
+  message?: string,
+): Outcome {
+  const text = message ?? humanMessage(code)
+  return retryable
+    ? { status: 'retry', code, message: text, detail }
+    : { status: 'failed', code, message: text, detail }
+}
+
+export const handlers: { [T in JobType]: Handler<Extract<JobMessage, { type: T }>> } = {
+  transcode: handleTranscode,
+}
+
+export function dispatch(message: JobMessage, ctx: HandlerContext): Promise<Outcome> {
+  const handler = handlers[message.type] as Handler<JobMessage>
+  return handler(message, ctx)
+}
