@@ -1,0 +1,487 @@
+-- Coaching content: groups, segments, narrations (full text + embeddings), the versioned tag
+-- taxonomy, segment tags, tag suggestions, segment insights and match intelligence
+-- (GRP-1, SEG-1, NARR-1..6, TAG-1..3, AI-1, AI-2).
+
+create type public.content_source as enum ('auto', 'ai', 'coach', 'staff', 'manager', 'owner', 'member');
+create type public.tag_type as enum ('action', 'context', 'identity');
+create type public.suggestion_status as enum ('pending', 'applied', 'rejected');
+create type public.intelligence_level as enum ('empty', 'light', 'normal');
+
+-- Why: platform admins act on every org (PRODUCT.md Roles). One generator keeps those four
+-- policies identical on every tenant table instead of hand-copying them.
+create function private.add_platform_admin_policies(p_table text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  execute format('create policy %I on public.%I for select to authenticated using ((select private.is_platform_admin()))',
+    'Platform admins can read every row of ' || p_table, p_table);
+  execute format('create policy %I on public.%I for insert to authenticated with check ((select private.is_platform_admin()))',
+    'Platform admins can insert rows into ' || p_table, p_table);
+  execute format('create policy %I on public.%I for update to authenticated using ((select private.is_platform_admin())) with check ((select private.is_platform_admin()))',
+    'Platform admins can update every row of ' || p_table, p_table);
+  execute format('create policy %I on public.%I for delete to authenticated using ((select private.is_platform_admin()))',
+    'Platform admins can delete every row of ' || p_table, p_table);
+end
+$$;
+revoke all on function private.add_platform_admin_policies(text) from public, anon, authenticated;
+
+-- Groups -----------------------------------------------------------------------------------------
+-- Why: coaches address assignments to squads (forwards, backs, U18s) rather than one by one.
+create table public.groups (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null references public.organizations (id) on delete cascade,
+  name text not null constraint groups_name_length check (char_length(btrim(name)) between 1 and 80),
+  description text constraint groups_description_length check (char_length(description) <= 500),
+  created_by uuid references public.profiles (id) on delete set null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint groups_org_name_key unique (org_id, name),
+  constraint groups_id_org_key unique (id, org_id)
+);
+comment on table public.groups is 'Named sets of org members (squads, units) used as assignment targets.';
+create index groups_created_by_idx on public.groups (created_by);
+create trigger groups_set_updated_at before update on public.groups
+  for each row execute function private.set_updated_at();
+create trigger groups_forbid_org_change before update on public.groups
+  for each row execute function private.forbid_org_change();
+alter table public.groups enable row level security;
+create policy "Members can read their organization's groups" on public.groups
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Staff can create groups" on public.groups
+  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can update groups" on public.groups
+  for update to authenticated
+  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can delete groups" on public.groups
+  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_platform_admin_policies('groups');
+
+-- Why the composite keys: a group member must be a member of the group's org, and leaving the org
+-- removes them from its groups.
+create table public.group_members (
+  group_id uuid not null,
+  org_id uuid not null,
+  user_id uuid not null,
+  created_at timestamptz not null default now(),
+  primary key (group_id, user_id),
+  constraint group_members_group_fkey foreign key (group_id, org_id)
+    references public.groups (id, org_id) on delete cascade,
+  constraint group_members_member_fkey foreign key (org_id, user_id)
+    references public.org_members (org_id, user_id) on delete cascade
+);
+comment on table public.group_members is 'Which org members belong to which group.';
+create index group_members_org_user_idx on public.group_members (org_id, user_id);
+create index group_members_user_id_idx on public.group_members (user_id);
+create trigger group_members_forbid_org_change before update on public.group_members
+  for each row execute function private.forbid_org_change();
+alter table public.group_members enable row level security;
+create policy "Members can read their organization's group members" on public.group_members
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Staff can add group members" on public.group_members
+  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can delete group members" on public.group_members
+  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_platform_admin_policies('group_members');
+
+-- Segments ---------------------------------------------------------------------------------------
+-- Why: a segment (clip) is the unit coaches narrate, tag and assign; ≥ 6 s (SEG-1).
+create table public.segments (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null,
+  media_asset_id uuid not null,
+  start_seconds numeric(10, 3) not null constraint segments_start_nonneg check (start_seconds >= 0),
+  end_seconds numeric(10, 3) not null,
+  source public.content_source not null default 'staff',
+  title text constraint segments_title_length check (char_length(title) <= 200),
+  created_by uuid references public.profiles (id) on delete set null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint segments_min_length check (end_seconds - start_seconds >= 6),
+  constraint segments_id_org_key unique (id, org_id),
+  constraint segments_media_asset_fkey foreign key (media_asset_id, org_id)
+    references public.media_assets (id, org_id) on delete cascade
+);
+comment on table public.segments is 'Clips of a media asset: the unit of narration, tagging and assignment.';
+create index segments_media_start_idx on public.segments (media_asset_id, start_seconds);
+create index segments_org_created_idx on public.segments (org_id, created_at desc);
+create index segments_created_by_idx on public.segments (created_by);
+create trigger segments_set_updated_at before update on public.segments
+  for each row execute function private.set_updated_at();
+create trigger segments_forbid_org_change before update on public.segments
+  for each row execute function private.forbid_org_change();
+
+-- Why: a clip cannot run past the end of its video once the duration is known (SEG-1).
+create function private.check_segment_within_media()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_duration double precision;
+begin
+  select duration_seconds into v_duration from public.media_assets where id = new.media_asset_id;
+  if v_duration is not null and new.end_seconds > v_duration + 0.5 then
+    raise exception 'SEGMENT_BEYOND_MEDIA' using errcode = '23514',
+      detail = format('The segment ends at %s s but the video lasts %s s.', new.end_seconds, round(v_duration::numeric, 1));
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.check_segment_within_media() from public, anon, authenticated;
+create trigger segments_within_media before insert or update of start_seconds, end_seconds, media_asset_id
+  on public.segments for each row execute function private.check_segment_within_media();
+
+alter table public.segments enable row level security;
+create policy "Members can read their organization's segments" on public.segments
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Staff can create segments" on public.segments
+  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Members can create their own member segments" on public.segments
+  for insert to authenticated with check (
+    org_id in (select private.my_org_ids()) and created_by = (select auth.uid()) and source = 'member'
+  );
+create policy "Staff can update segments" on public.segments
+  for update to authenticated
+  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can delete segments" on public.segments
+  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_platform_admin_policies('segments');
+
+-- Narrations -------------------------------------------------------------------------------------
+-- Why: narrations are the coaching knowledge. transcript_tsv is a generated column, so every
+-- update keeps full text current; the embedding is half precision (measured: same recall, half
+-- the index size and faster HNSW builds than vector(1536) — see bench/db).
+create table public.narrations (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null,
+  media_asset_id uuid not null,
+  segment_id uuid,
+  author_id uuid references public.profiles (id) on delete set null,
+  source_type public.content_source not null default 'member',
+  input_type text not null default 'text' constraint narrations_input_type check (input_type in ('audio', 'text')),
+  raw_transcript text not null default '' constraint narrations_raw_length check (char_length(raw_transcript) <= 10000),
+  clean_transcript text constraint narrations_clean_length check (char_length(clean_transcript) <= 10000),
+  language text not null default 'en' constraint narrations_language_format check (language ~ '^[a-z]{2}(-[A-Z]{2})?$'),
+  audio_key text,
+  audio_duration_seconds real constraint narrations_audio_min_length check (audio_duration_seconds is null or audio_duration_seconds >= 0.5),
+  start_seconds numeric(10, 3) constraint narrations_start_nonneg check (start_seconds >= 0),
+  end_seconds numeric(10, 3),
+  transcription_status text not null default 'done'
+    constraint narrations_transcription_status check (transcription_status in ('pending', 'done', 'failed')),
+  transcription_error text,
+  transcript_tsv tsvector generated always as (
+    to_tsvector('english'::regconfig, coalesce(nullif(clean_transcript, ''), raw_transcript))
+  ) stored,
+  embedding extensions.halfvec(1536),
+  embedding_model text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint narrations_times_ordered check (end_seconds is null or start_seconds is null or end_seconds >= start_seconds),
+  constraint narrations_audio_in_own_prefix check (
+    audio_key is null or starts_with(audio_key, 'orgs/' || org_id::text || '/')
+  ),
+  constraint narrations_media_asset_fkey foreign key (media_asset_id, org_id)
+    references public.media_assets (id, org_id) on delete cascade,
+  constraint narrations_segment_fkey foreign key (segment_id, org_id)
+    references public.segments (id, org_id) on delete set null (segment_id)
+);
+comment on table public.narrations is
+  'Voice or typed coaching notes on a match, with full-text vector and embedding for hybrid search.';
+create index narrations_media_start_idx on public.narrations (media_asset_id, start_seconds);
+create index narrations_segment_id_idx on public.narrations (segment_id);
+create index narrations_org_created_idx on public.narrations (org_id, created_at desc);
+create index narrations_author_id_idx on public.narrations (author_id);
+create index narrations_transcript_tsv_idx on public.narrations using gin (transcript_tsv);
+-- HNSW chosen over IVFFlat by measurement (bench/db): better recall at equal latency and no
+-- training step, so it stays good as rows arrive; halfvec halves the index size.
+create index narrations_embedding_hnsw_idx on public.narrations
+  using hnsw (embedding extensions.halfvec_cosine_ops) with (m = 16, ef_construction = 64);
+create trigger narrations_set_updated_at before update on public.narrations
+  for each row execute function private.set_updated_at();
+create trigger narrations_forbid_org_change before update on public.narrations
+  for each row execute function private.forbid_org_change();
+
+-- Why: the source is a snapshot of the author's role (NARR-3), set by the database so it cannot be
+-- spoofed; an edit of the text drops the embedding so it is recomputed, never stale.
+create function private.prepare_narration()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_role public.org_role;
+begin
+  if tg_op = 'INSERT' and current_user = 'authenticated' then
+    select m.role into v_role from public.org_members m
+     where m.org_id = new.org_id and m.user_id = new.author_id;
+    new.source_type := case v_role when 'owner' then 'owner' when 'manager' then 'manager'
+      when 'staff' then 'staff' else 'member' end::public.content_source;
+  end if;
+  if tg_op = 'UPDATE'
+     and (new.raw_transcript is distinct from old.raw_transcript
+          or new.clean_transcript is distinct from old.clean_transcript)
+     and new.embedding is not distinct from old.embedding then
+    new.embedding := null;
+    new.embedding_model := null;
+  end if;
+  if tg_op = 'UPDATE' and current_user = 'authenticated' then
+    new.source_type := old.source_type;
+    new.author_id := old.author_id;
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.prepare_narration() from public, anon, authenticated;
+create trigger narrations_prepare before insert or update on public.narrations
+  for each row execute function private.prepare_narration();
+
+alter table public.narrations enable row level security;
+create policy "Members can read their organization's narrations" on public.narrations
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Moderators can read every narration" on public.narrations
+  for select to authenticated using ((select private.is_platform_moderator()));
+create policy "Members can narrate in their organization" on public.narrations
+  for insert to authenticated
+  with check (org_id in (select private.my_org_ids()) and author_id = (select auth.uid()));
+create policy "Authors can update their own narrations" on public.narrations
+  for update to authenticated
+  using (author_id = (select auth.uid()) and org_id in (select private.my_org_ids()))
+  with check (author_id = (select auth.uid()) and org_id in (select private.my_org_ids()));
+create policy "Staff can update any narration in their organization" on public.narrations
+  for update to authenticated
+  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+create policy "Authors can delete their own narrations" on public.narrations
+  for delete to authenticated using (author_id = (select auth.uid()) and org_id in (select private.my_org_ids()));
+create policy "Staff can delete any narration in their organization" on public.narrations
+  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+create policy "Moderators can delete any narration" on public.narrations
+  for delete to authenticated using ((select private.is_platform_moderator()));
+select private.add_platform_admin_policies('narrations');
+
+-- Tag taxonomy -----------------------------------------------------------------------------------
+-- Why versioned: suggestions and exports name the taxonomy version they used (TAG-1).
+create table public.tag_taxonomy_versions (
+  version int primary key constraint tag_taxonomy_versions_positive check (version > 0),
+  notes text,
+  published_at timestamptz not null default now()
+);
+comment on table public.tag_taxonomy_versions is 'Published versions of the rugby tag taxonomy.';
+alter table public.tag_taxonomy_versions enable row level security;
+create policy "Signed-in users can read taxonomy versions" on public.tag_taxonomy_versions
+  for select to authenticated using (true);
+create policy "Platform admins can publish taxonomy versions" on public.tag_taxonomy_versions
+  for insert to authenticated with check ((select private.is_platform_admin()));
+create policy "Platform admins can update taxonomy versions" on public.tag_taxonomy_versions
+  for update to authenticated using ((select private.is_platform_admin())) with check ((select private.is_platform_admin()));
+create policy "Platform admins can delete taxonomy versions" on public.tag_taxonomy_versions
+  for delete to authenticated using ((select private.is_platform_admin()));
+
+create table public.taxonomy_tags (
+  version int not null references public.tag_taxonomy_versions (version) on delete cascade,
+  type public.tag_type not null constraint taxonomy_tags_not_identity check (type <> 'identity'),
+  key text not null constraint taxonomy_tags_key_format check (key ~ '^[a-z][a-z0-9_]{1,40}$'),
+  label text not null,
+  sort_order int not null default 0,
+  primary key (version, type, key)
+);
+comment on table public.taxonomy_tags is 'The canonical action and context tag keys of each taxonomy version.';
+create index taxonomy_tags_type_key_idx on public.taxonomy_tags (type, key);
+alter table public.taxonomy_tags enable row level security;
+create policy "Signed-in users can read the taxonomy" on public.taxonomy_tags
+  for select to authenticated using (true);
+create policy "Platform admins can add taxonomy tags" on public.taxonomy_tags
+  for insert to authenticated with check ((select private.is_platform_admin()));
+create policy "Platform admins can update taxonomy tags" on public.taxonomy_tags
+  for update to authenticated using ((select private.is_platform_admin())) with check ((select private.is_platform_admin()));
+create policy "Platform admins can delete taxonomy tags" on public.taxonomy_tags
+  for delete to authenticated using ((select private.is_platform_admin()));
+
+insert into public.tag_taxonomy_versions (version, notes) values (1, 'Initial rugby union taxonomy');
+insert into public.taxonomy_tags (version, type, key, label, sort_order)
+select 1, 'action', k, initcap(replace(k, '_', ' ')), n
+  from unnest(array['carry', 'pass', 'kick', 'tackle', 'breakdown', 'maul', 'ruck', 'offload',
+    'line_break', 'turnover', 'knock_on', 'penalty', 'try', 'conversion', 'box_kick', 'chip_kick',
+    'grubber', 'high_ball', 'jackal', 'missed_tackle']) with ordinality as t (k, n);
+insert into public.taxonomy_tags (version, type, key, label, sort_order)
+select 1, 'context', k, initcap(replace(k, '_', ' ')), n
+  from unnest(array['scrum', 'lineout', 'kickoff', 'restart', 'exit', 'counter_attack',
+    'transition', 'broken_play', 'red_zone', 'phase_play', 'defence', 'attack']) with ordinality as t (k, n);
+
+-- Segment tags -----------------------------------------------------------------------------------
+-- Why: action/context tags come from the taxonomy; identity tags name an org member (TAG-2).
+create table public.segment_tags (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null,
+  segment_id uuid not null,
+  tag_type public.tag_type not null,
+  tag_key text not null,
+  tagged_user_id uuid,
+  source text not null default 'staff' constraint segment_tags_source check (source in ('staff', 'self', 'ai')),
+  created_by uuid references public.profiles (id) on delete set null,
+  created_at timestamptz not null default now(),
+  constraint segment_tags_identity_has_user check ((tag_type = 'identity') = (tagged_user_id is not null)),
+  constraint segment_tags_segment_fkey foreign key (segment_id, org_id)
+    references public.segments (id, org_id) on delete cascade,
+  constraint segment_tags_tagged_member_fkey foreign key (org_id, tagged_user_id)
+    references public.org_members (org_id, user_id) on delete cascade
+);
+comment on table public.segment_tags is 'Tags on segments: taxonomy actions/contexts and identity tags naming members.';
+create unique index segment_tags_unique_taxonomy_idx on public.segment_tags (segment_id, tag_type, tag_key)
+  where tagged_user_id is null;
+create unique index segment_tags_unique_identity_idx on public.segment_tags (segment_id, tagged_user_id)
+  where tagged_user_id is not null;
+create index segment_tags_org_type_key_idx on public.segment_tags (org_id, tag_type, tag_key);
+create index segment_tags_tagged_user_idx on public.segment_tags (tagged_user_id, org_id);
+create index segment_tags_created_by_idx on public.segment_tags (created_by);
+create trigger segment_tags_forbid_org_change before update on public.segment_tags
+  for each row execute function private.forbid_org_change();
+
+-- Why: only canonical keys are accepted for taxonomy tags, so filters and stats stay comparable.
+create function private.check_tag_key()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if new.tag_type = 'identity' then
+    new.tag_key := 'player';
+  elsif not exists (select 1 from public.taxonomy_tags t where t.type = new.tag_type and t.key = new.tag_key) then
+    raise exception 'UNKNOWN_TAG' using errcode = '22023',
+      detail = format('%s is not a %s tag of the taxonomy.', new.tag_key, new.tag_type);
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.check_tag_key() from public, anon, authenticated;
+create trigger segment_tags_check_key before insert or update on public.segment_tags
+  for each row execute function private.check_tag_key();
+
+alter table public.segment_tags enable row level security;
+create policy "Members can read their organization's segment tags" on public.segment_tags
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Staff can tag segments" on public.segment_tags
+  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Members can tag themselves on a segment" on public.segment_tags
+  for insert to authenticated with check (
+    org_id in (select private.my_org_ids()) and tag_type = 'identity'
+    and tagged_user_id = (select auth.uid()) and created_by = (select auth.uid()) and source = 'self'
+  );
+create policy "Staff can update segment tags" on public.segment_tags
+  for update to authenticated
+  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can remove segment tags" on public.segment_tags
+  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+create policy "Members can remove their own self tags" on public.segment_tags
+  for delete to authenticated using (
+    tagged_user_id = (select auth.uid()) and source = 'self' and org_id in (select private.my_org_ids())
+  );
+select private.add_platform_admin_policies('segment_tags');
+
+-- Tag suggestions --------------------------------------------------------------------------------
+-- Why: AI suggestions are reviewed by staff; decisions are kept (TAG-3), so there is no delete
+-- policy for org roles.
+create table public.tag_suggestions (
+  id uuid primary key default gen_random_uuid(),
+  org_id uuid not null,
+  segment_id uuid not null,
+  tag_type public.tag_type not null constraint tag_suggestions_not_identity check (tag_type <> 'identity'),
+  tag_key text not null,
+  taxonomy_version int not null default 1 references public.tag_taxonomy_versions (version),
+  status public.suggestion_status not null default 'pending',
+  confidence real constraint tag_suggestions_confidence_range check (confidence between 0 and 1),
+  decided_by uuid references public.profiles (id) on delete set null,
+  decided_at timestamptz,
+  created_at timestamptz not null default now(),
+  constraint tag_suggestions_decision_consistent check ((status = 'pending') = (decided_at is null)),
+  constraint tag_suggestions_unique unique (segment_id, tag_type, tag_key),
+  constraint tag_suggestions_segment_fkey foreign key (segment_id, org_id)
+    references public.segments (id, org_id) on delete cascade,
+  constraint tag_suggestions_taxonomy_fkey foreign key (taxonomy_version, tag_type, tag_key)
+    references public.taxonomy_tags (version, type, key)
+);
+comment on table public.tag_suggestions is 'AI tag suggestions per segment and their review decisions.';
+create index tag_suggestions_org_status_idx on public.tag_suggestions (org_id, status);
+create index tag_suggestions_decided_by_idx on public.tag_suggestions (decided_by);
+create trigger tag_suggestions_forbid_org_change before update on public.tag_suggestions
+  for each row execute function private.forbid_org_change();
+alter table public.tag_suggestions enable row level security;
+create policy "Staff can read their organization's tag suggestions" on public.tag_suggestions
+  for select to authenticated using (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can add tag suggestions" on public.tag_suggestions
+  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can decide tag suggestions" on public.tag_suggestions
+  for update to authenticated
+  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+select private.add_platform_admin_policies('tag_suggestions');
+
+-- Insights ---------------------------------------------------------------------------------------
+-- Why cached rows: generation is slow and paid; narration_count records what it was built from,
+-- so staleness (grew by max(1, 40 %)) is a comparison, not a regeneration (AI-1).
+create table public.segment_insights (
+  segment_id uuid primary key,
+  org_id uuid not null,
+  headline text not null,
+  summary text not null,
+  coach_script text not null,
+  coach_audio_key text,
+  narration_count int not null constraint segment_insights_count_nonneg check (narration_count >= 0),
+  model text not null,
+  generated_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint segment_insights_segment_fkey foreign key (segment_id, org_id)
+    references public.segments (id, org_id) on delete cascade
+);
+comment on table public.segment_insights is 'Cached AI insight per segment: headline, sentence, coach script and audio.';
+create index segment_insights_org_id_idx on public.segment_insights (org_id);
+create trigger segment_insights_set_updated_at before update on public.segment_insights
+  for each row execute function private.set_updated_at();
+create trigger segment_insights_forbid_org_change before update on public.segment_insights
+  for each row execute function private.forbid_org_change();
+alter table public.segment_insights enable row level security;
+create policy "Members can read their organization's segment insights" on public.segment_insights
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Staff can store segment insights" on public.segment_insights
+  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can refresh segment insights" on public.segment_insights
+  for update to authenticated
+  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can delete segment insights" on public.segment_insights
+  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_platform_admin_policies('segment_insights');
+
+-- Why: one summary per match; level follows narration volume (AI-2).
+create table public.match_intelligence (
+  media_asset_id uuid primary key,
+  org_id uuid not null,
+  level public.intelligence_level not null,
+  headline text,
+  lines jsonb not null default '[]'::jsonb constraint match_intelligence_lines_array check (
+    jsonb_typeof(lines) = 'array' and jsonb_array_length(lines) <= 3
+  ),
+  sections jsonb not null default '{}'::jsonb constraint match_intelligence_sections_object check (jsonb_typeof(sections) = 'object'),
+  narration_count int not null constraint match_intelligence_count_nonneg check (narration_count >= 0),
+  model text not null,
+  generated_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint match_intelligence_media_fkey foreign key (media_asset_id, org_id)
+    references public.media_assets (id, org_id) on delete cascade
+);
+comment on table public.match_intelligence is 'Cached AI match summary: headline, lines and optional sections.';
+create index match_intelligence_org_id_idx on public.match_intelligence (org_id);
+create trigger match_intelligence_set_updated_at before update on public.match_intelligence
+  for each row execute function private.set_updated_at();
+create trigger match_intelligence_forbid_org_change before update on public.match_intelligence
+  for each row execute function private.forbid_org_change();
+alter table public.match_intelligence enable row level security;
+create policy "Members can read their organization's match intelligence" on public.match_intelligence
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Staff can store match intelligence" on public.match_intelligence
+  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can refresh match intelligence" on public.match_intelligence
+  for update to authenticated
+  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+create policy "Staff can delete match intelligence" on public.match_intelligence
+  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_platform_admin_policies('match_intelligence');

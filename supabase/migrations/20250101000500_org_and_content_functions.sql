@@ -1,0 +1,634 @@
+-- Set-based and atomic operations the edge functions call as the signed-in user: org requests,
+-- join codes, membership under the rank rules, assignment progress, stats, overview, coverage and
+-- hybrid narration search (ORG-1..4, ORG-6, ASG-1, FEED-2, MEDIA-5, OV-1, NARR-5).
+-- All live in `private` (not exposed by PostgREST); each checks the caller itself and raises the
+-- SQLSTATEs documented in 20250101000000_foundation.sql.
+
+-- Join codes -------------------------------------------------------------------------------------
+-- 8 chars from a 32-char alphabet without 0/O/1/I; 256 % 32 = 0, so bytes map without bias.
+create function private.generate_join_code()
+returns text
+language sql volatile
+set search_path = ''
+as $$
+  select string_agg(
+    substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789', get_byte(b, i) % 32 + 1, 1), '' order by i
+  )
+  from (select uuid_send(gen_random_uuid()) as b) r,
+       unnest(array[0, 1, 2, 3, 4, 5, 10, 11]) as i
+$$;
+
+-- Why definer: refreshing is allowed to staff+, and the guard trigger only lets the code change here.
+create function private.refresh_join_code(p_org_id uuid)
+returns table (join_code text, join_code_set_at timestamptz, expires_at timestamptz)
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_code text;
+  v_rows int;
+begin
+  if not (private.has_org_role(p_org_id, 'staff') or private.is_platform_admin()) then
+    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only staff can refresh the join code.';
+  end if;
+  perform set_config('rugbycodex.join_code_refresh', 'on', true);
+  loop
+    v_code := private.generate_join_code();
+    begin
+      update public.organizations o set join_code = v_code, join_code_set_at = now() where o.id = p_org_id;
+      get diagnostics v_rows = row_count;
+      exit;
+    exception when unique_violation then
+      -- another org holds this code: draw again
+    end;
+  end loop;
+  perform set_config('rugbycodex.join_code_refresh', 'off', true);
+  if v_rows = 0 then
+    raise exception 'ORG_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  return query select v_code, now(), now() + interval '24 hours';
+end
+$$;
+
+-- Why definer: the joiner is not yet a member, so RLS would hide the org. The 24 h expiry is
+-- enforced here, on the server (ORG-3). Joining twice returns the existing membership.
+create function private.join_org_by_code(p_code text)
+returns public.org_members
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_code text := upper(btrim(coalesce(p_code, '')));
+  v_org public.organizations;
+  v_member public.org_members;
+  v_uid uuid := (select auth.uid());
+begin
+  if v_uid is null then
+    raise exception 'NOT_AUTHENTICATED' using errcode = '42501';
+  end if;
+  if v_code = '' then
+    raise exception 'JOIN_CODE_REQUIRED' using errcode = '22023', detail = 'Enter a join code.';
+  end if;
+  select * into v_org from public.organizations o where o.join_code = v_code;
+  if not found then
+    raise exception 'JOIN_CODE_INVALID' using errcode = 'P0002', detail = 'That join code does not exist.';
+  end if;
+  if v_org.join_code_set_at is null or v_org.join_code_set_at < now() - interval '24 hours' then
+    raise exception 'JOIN_CODE_EXPIRED' using errcode = '22023',
+      detail = 'That join code has expired; ask your coach for a new one.';
+  end if;
+  insert into public.org_members (org_id, user_id, role) values (v_org.id, v_uid, 'member')
+  on conflict (org_id, user_id) do nothing;
+  select * into v_member from public.org_members m where m.org_id = v_org.id and m.user_id = v_uid;
+  update public.profiles set primary_org_id = v_org.id where id = v_uid and primary_org_id is null;
+  return v_member;
+end
+$$;
+
+-- Organizations ----------------------------------------------------------------------------------
+create function private.slugify(p_text text)
+returns text
+language sql immutable
+set search_path = ''
+as $$
+  select coalesce(nullif(left(btrim(regexp_replace(lower(p_text), '[^a-z0-9]+', '-', 'g'), '-'), 40), ''), 'org')
+$$;
+
+-- A free slug: the wanted one, else wanted-2, wanted-3 …
+create function private.unique_slug(p_wanted text)
+returns text
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_base text := private.slugify(p_wanted);
+  v_slug text := v_base;
+  v_n int := 1;
+begin
+  while exists (select 1 from public.organizations where slug = v_slug) loop
+    v_n := v_n + 1;
+    v_slug := v_base || '-' || v_n;
+  end loop;
+  return v_slug;
+end
+$$;
+
+-- Org, slug, join code and owner membership in one transaction (ORG-2, POST orgs). Platform admins
+-- choose any owner, slug and limit; anyone else creates an org they own with default limits.
+create function private.create_organization(
+  p_name text,
+  p_type public.org_type default 'team',
+  p_owner_id uuid default null,
+  p_slug text default null,
+  p_visibility public.org_visibility default 'private',
+  p_bio text default null,
+  p_storage_limit_bytes bigint default null
+)
+returns public.organizations
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_admin boolean := private.is_platform_admin();
+  v_owner uuid := coalesce(p_owner_id, v_uid);
+  v_org public.organizations;
+begin
+  if v_uid is null and current_user not in ('service_role', 'postgres') then
+    raise exception 'NOT_AUTHENTICATED' using errcode = '42501';
+  end if;
+  if not v_admin and current_user = 'authenticated'
+     and (v_owner <> v_uid or p_slug is not null or p_storage_limit_bytes is not null) then
+    raise exception 'FORBIDDEN' using errcode = '42501',
+      detail = 'Only platform admins choose the owner, slug or storage limit.';
+  end if;
+  if v_owner is null or not exists (select 1 from public.profiles where id = v_owner) then
+    raise exception 'OWNER_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  if p_slug is not null and exists (select 1 from public.organizations where slug = p_slug) then
+    raise exception 'SLUG_TAKEN' using errcode = '23505', detail = 'That slug is already in use.';
+  end if;
+  insert into public.organizations (slug, name, type, visibility, bio, storage_limit_bytes,
+                                    join_code, join_code_set_at, created_by)
+  values (coalesce(p_slug, private.unique_slug(p_name)), btrim(p_name), p_type, p_visibility, p_bio,
+          coalesce(p_storage_limit_bytes, 10737418240), private.generate_join_code(), now(), v_owner)
+  returning * into v_org;
+  insert into public.org_members (org_id, user_id, role) values (v_org.id, v_owner, 'owner');
+  update public.profiles set primary_org_id = v_org.id where id = v_owner and primary_org_id is null;
+  return v_org;
+end
+$$;
+
+create function private.approve_org_request(p_request_id uuid, p_slug text default null)
+returns public.organizations
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_req public.org_requests;
+  v_org public.organizations;
+begin
+  if not private.is_platform_admin() and current_user = 'authenticated' then
+    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins decide org requests.';
+  end if;
+  select * into v_req from public.org_requests where id = p_request_id for update;
+  if not found then
+    raise exception 'REQUEST_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  if v_req.status <> 'pending' then
+    raise exception 'REQUEST_ALREADY_DECIDED' using errcode = '55000',
+      detail = format('This request was already %s.', v_req.status);
+  end if;
+  if p_slug is not null and exists (select 1 from public.organizations where slug = p_slug) then
+    raise exception 'SLUG_TAKEN' using errcode = '23505';
+  end if;
+  insert into public.organizations (slug, name, type, join_code, join_code_set_at, created_by)
+  values (coalesce(p_slug, private.unique_slug(v_req.name)), btrim(v_req.name), v_req.type,
+          private.generate_join_code(), now(), v_req.requested_by)
+  returning * into v_org;
+  insert into public.org_members (org_id, user_id, role) values (v_org.id, v_req.requested_by, 'owner');
+  update public.profiles set primary_org_id = v_org.id where id = v_req.requested_by and primary_org_id is null;
+  update public.org_requests
+     set status = 'approved', org_id = v_org.id, reviewed_by = (select auth.uid()), reviewed_at = now()
+   where id = p_request_id;
+  return v_org;
+end
+$$;
+
+create function private.reject_org_request(p_request_id uuid, p_notes text)
+returns public.org_requests
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_req public.org_requests;
+begin
+  if not private.is_platform_admin() and current_user = 'authenticated' then
+    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins decide org requests.';
+  end if;
+  select * into v_req from public.org_requests where id = p_request_id for update;
+  if not found then
+    raise exception 'REQUEST_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  if v_req.status <> 'pending' then
+    raise exception 'REQUEST_ALREADY_DECIDED' using errcode = '55000',
+      detail = format('This request was already %s.', v_req.status);
+  end if;
+  update public.org_requests
+     set status = 'rejected', review_notes = p_notes, reviewed_by = (select auth.uid()), reviewed_at = now()
+   where id = p_request_id
+  returning * into v_req;
+  return v_req;
+end
+$$;
+
+-- Membership under the rank rules ----------------------------------------------------------------
+-- Nobody acts on themselves; one step at a time; only on members ranked below; never up to one's
+-- own rank. Platform admins are exempt (they still cannot remove the last owner).
+create function private.change_member_role(p_org_id uuid, p_user_id uuid, p_role public.org_role)
+returns public.org_members
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_mine public.org_role := private.org_role_of(p_org_id);
+  v_target public.org_members;
+begin
+  select * into v_target from public.org_members where org_id = p_org_id and user_id = p_user_id for update;
+  if not found then
+    raise exception 'MEMBER_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  if not private.is_platform_admin() then
+    if p_user_id = v_uid then
+      raise exception 'CANNOT_ACT_ON_SELF' using errcode = '42501', detail = 'You cannot change your own role.';
+    end if;
+    if v_mine is null or private.role_rank(v_mine) < private.role_rank('manager') then
+      raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Managers and owners change roles.';
+    end if;
+    if private.role_rank(v_target.role) >= private.role_rank(v_mine) then
+      raise exception 'TARGET_RANK_TOO_HIGH' using errcode = '42501',
+        detail = 'You can only change the role of members ranked below you.';
+    end if;
+    if private.role_rank(p_role) >= private.role_rank(v_mine) then
+      raise exception 'ROLE_TOO_HIGH' using errcode = '42501',
+        detail = 'You cannot promote someone to your own rank or above.';
+    end if;
+    if abs(private.role_rank(p_role) - private.role_rank(v_target.role)) <> 1 then
+      raise exception 'ONE_STEP_ONLY' using errcode = '22023', detail = 'Roles change one step at a time.';
+    end if;
+  end if;
+  update public.org_members set role = p_role where org_id = p_org_id and user_id = p_user_id
+  returning * into v_target;
+  return v_target;
+end
+$$;
+
+create function private.remove_member(p_org_id uuid, p_user_id uuid)
+returns void
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := (select auth.uid());
+  v_mine public.org_role := private.org_role_of(p_org_id);
+  v_target public.org_members;
+begin
+  select * into v_target from public.org_members where org_id = p_org_id and user_id = p_user_id for update;
+  if not found then
+    raise exception 'MEMBER_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  if not private.is_platform_admin() then
+    if p_user_id = v_uid then
+      raise exception 'CANNOT_ACT_ON_SELF' using errcode = '42501', detail = 'Use leave to remove yourself.';
+    end if;
+    if v_mine is null or private.role_rank(v_mine) < private.role_rank('staff') then
+      raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Staff and above remove members.';
+    end if;
+    if private.role_rank(v_target.role) >= private.role_rank(v_mine) then
+      raise exception 'TARGET_RANK_TOO_HIGH' using errcode = '42501',
+        detail = 'You can only remove members ranked below you.';
+    end if;
+  end if;
+  delete from public.org_members where org_id = p_org_id and user_id = p_user_id;
+end
+$$;
+
+-- Leave: owners cannot leave (ORG-4); ownership moves only through an admin transfer.
+create function private.leave_org(p_org_id uuid)
+returns void
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_role public.org_role := private.org_role_of(p_org_id);
+begin
+  if v_role is null then
+    raise exception 'MEMBER_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  if v_role = 'owner' then
+    raise exception 'OWNER_CANNOT_LEAVE' using errcode = '55000',
+      detail = 'Owners cannot leave; ask a platform admin to transfer ownership first.';
+  end if;
+  delete from public.org_members where org_id = p_org_id and user_id = (select auth.uid());
+  update public.profiles set primary_org_id = null where id = (select auth.uid()) and primary_org_id = p_org_id;
+end
+$$;
+
+create function private.transfer_ownership(p_org_id uuid, p_new_owner_id uuid)
+returns void
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if not private.is_platform_admin() and current_user = 'authenticated' then
+    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins transfer ownership.';
+  end if;
+  if not exists (select 1 from public.org_members where org_id = p_org_id and user_id = p_new_owner_id) then
+    raise exception 'MEMBER_NOT_FOUND' using errcode = 'P0002', detail = 'The new owner must be a member.';
+  end if;
+  update public.org_members set role = 'owner' where org_id = p_org_id and user_id = p_new_owner_id;
+  update public.org_members set role = 'manager'
+   where org_id = p_org_id and role = 'owner' and user_id <> p_new_owner_id;
+end
+$$;
+
+-- Assignments ------------------------------------------------------------------------------------
+-- Recipients from the targets: team = every member except the creator, player, group members.
+create function private.init_assignment_progress(p_assignment_id uuid)
+returns int
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_a public.assignments;
+  v_count int;
+begin
+  select * into v_a from public.assignments where id = p_assignment_id;
+  if not found then
+    raise exception 'ASSIGNMENT_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  if not (private.has_org_role(v_a.org_id, 'staff') or private.is_platform_admin()
+          or current_user in ('service_role', 'postgres')) then
+    raise exception 'FORBIDDEN' using errcode = '42501';
+  end if;
+  insert into public.assignment_progress (assignment_id, org_id, user_id)
+  select distinct v_a.id, v_a.org_id, r.user_id
+    from public.assignment_targets t
+    join lateral (
+      select m.user_id from public.org_members m
+       where t.target_type = 'team' and m.org_id = v_a.org_id
+         and m.user_id is distinct from v_a.created_by
+      union all
+      select t.user_id where t.target_type = 'player'
+      union all
+      select gm.user_id from public.group_members gm
+       where t.target_type = 'group' and gm.group_id = t.group_id
+    ) r on true
+   where t.assignment_id = v_a.id
+  on conflict do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+
+-- Watching ≥ 50 % of a segment completes it for the viewer (FEED-2); all done → completed_at.
+create function private.record_segment_watch(p_assignment_id uuid, p_segment_id uuid, p_fraction real)
+returns public.assignment_progress
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_p public.assignment_progress;
+  v_total int;
+begin
+  if p_fraction is null or p_fraction < 0 or p_fraction > 1 then
+    raise exception 'INVALID_FRACTION' using errcode = '22023';
+  end if;
+  update public.assignment_progress p
+     set started_at = coalesce(p.started_at, now()),
+         completed_segment_ids = case
+           when p_fraction >= 0.5 and not (p_segment_id = any (p.completed_segment_ids))
+             and exists (select 1 from public.assignment_segments s
+                         where s.assignment_id = p_assignment_id and s.segment_id = p_segment_id)
+           then p.completed_segment_ids || p_segment_id else p.completed_segment_ids end
+   where p.assignment_id = p_assignment_id and p.user_id = (select auth.uid())
+  returning * into v_p;
+  if not found then
+    raise exception 'ASSIGNMENT_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  select count(*) into v_total from public.assignment_segments where assignment_id = p_assignment_id;
+  if v_p.completed_at is null and v_total > 0 and cardinality(v_p.completed_segment_ids) >= v_total then
+    update public.assignment_progress set completed_at = now()
+     where assignment_id = p_assignment_id and user_id = v_p.user_id
+    returning * into v_p;
+  end if;
+  return v_p;
+end
+$$;
+
+-- Stats, overview, coverage ----------------------------------------------------------------------
+-- Org stats cards (ORG-6). Managers and above (and platform admins).
+create function private.org_stats(p_org_id uuid)
+returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v jsonb;
+begin
+  if not (private.has_org_role(p_org_id, 'manager') or private.is_platform_admin()) then
+    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Org stats are for managers and owners.';
+  end if;
+  with matches as (
+    select a.id, a.created_at,
+           (select count(*) from public.narrations n where n.media_asset_id = a.id) as narrations
+      from public.media_assets a where a.org_id = p_org_id and a.kind = 'match'
+  )
+  select jsonb_build_object(
+    'matches', (select count(*) from matches),
+    'matchesLast30Days', (select count(*) from matches where created_at >= now() - interval '30 days'),
+    'narrations', (select count(*) from public.narrations where org_id = p_org_id),
+    'segments', (select count(*) from public.segments where org_id = p_org_id),
+    'identityTaggedSegments', (select count(distinct segment_id) from public.segment_tags
+                               where org_id = p_org_id and tag_type = 'identity'),
+    'wellCoveredMatches', (select count(*) from matches where narrations >= 35),
+    'avgNarrationsPerMatch', coalesce((select round(avg(narrations), 1) from matches), 0),
+    'openAssignments', (select count(*) from public.assignments a where a.org_id = p_org_id
+                        and exists (select 1 from public.assignment_progress p
+                                    where p.assignment_id = a.id and p.completed_at is null)),
+    'members', (select count(*) from public.org_members where org_id = p_org_id),
+    'storage', (select jsonb_build_object('usedBytes', u.originals_bytes + u.renditions_bytes,
+                        'reservedBytes', u.reserved_bytes, 'limitBytes', o.storage_limit_bytes)
+                  from public.org_storage_usage u join public.organizations o on o.id = u.org_id
+                 where u.org_id = p_org_id),
+    'failedJobs72h', (select count(*) from public.jobs where org_id = p_org_id and state = 'failed'
+                      and finished_at >= now() - interval '72 hours')
+  ) into v;
+  return v;
+end
+$$;
+
+-- Coverage per match (MEDIA-5): narration count and the largest stretch without a narration,
+-- counting from kick-off to the first and from the last to the end of the video.
+create function private.match_coverage(p_media_asset_id uuid)
+returns table (narration_count int, largest_gap_minutes numeric)
+language sql stable
+set search_path = ''
+as $$
+  with a as (
+    select id, coalesce(duration_seconds, 0)::numeric as duration from public.media_assets where id = p_media_asset_id
+  ), t as (
+    select n.start_seconds as s from public.narrations n, a
+     where n.media_asset_id = a.id and n.start_seconds is not null
+  ), points as (
+    select 0::numeric as s union all select s from t union all select duration from a
+  ), gaps as (
+    select s - lag(s) over (order by s) as gap from points
+  )
+  select (select count(*)::int from public.narrations n where n.media_asset_id = p_media_asset_id),
+         round(coalesce((select max(gap) from gaps), 0) / 60.0, 1)
+    from a
+$$;
+
+-- Match overview (OV-1): counts, 5-minute momentum, themes, tactical shares, player impact and
+-- the trend against the previous matches. Runs as the caller, so RLS limits it to their orgs.
+create function private.match_overview(p_media_asset_id uuid, p_previous int default 5)
+returns jsonb
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_asset public.media_assets;
+  v jsonb;
+begin
+  select * into v_asset from public.media_assets where id = p_media_asset_id;
+  if not found then
+    raise exception 'MEDIA_NOT_FOUND' using errcode = 'P0002';
+  end if;
+  with seg as (
+    select s.id, s.start_seconds from public.segments s where s.media_asset_id = p_media_asset_id
+  ), nar as (
+    select n.id, n.segment_id, n.start_seconds from public.narrations n where n.media_asset_id = p_media_asset_id
+  ), tags as (
+    select t.segment_id, t.tag_type, t.tag_key, t.tagged_user_id
+      from public.segment_tags t join seg on seg.id = t.segment_id
+  ), prev as (
+    select a.id from public.media_assets a
+     where a.org_id = v_asset.org_id and a.kind = 'match' and a.id < v_asset.id
+     order by a.id desc limit greatest(p_previous, 0)
+  ), prev_counts as (
+    select (select count(*) from public.narrations n where n.media_asset_id = prev.id) as narrations,
+           (select count(*) from public.segments s where s.media_asset_id = prev.id) as segments
+      from prev
+  )
+  select jsonb_build_object(
+    'mediaAssetId', v_asset.id,
+    'counts', jsonb_build_object(
+      'segments', (select count(*) from seg),
+      'narrations', (select count(*) from nar),
+      'tags', (select count(*) from tags where tag_type <> 'identity'),
+      'identityTags', (select count(*) from tags where tag_type = 'identity')),
+    'momentum', coalesce((select jsonb_agg(jsonb_build_object('minute', b * 5, 'narrations', c) order by b)
+                            from (select floor(start_seconds / 300)::int as b, count(*) as c
+                                    from nar where start_seconds is not null group by 1) m), '[]'::jsonb),
+    'topThemes', coalesce((select jsonb_agg(jsonb_build_object('type', tag_type, 'key', tag_key, 'count', c) order by c desc, tag_key)
+                             from (select tag_type, tag_key, count(*) as c from tags where tag_type <> 'identity'
+                                    group by 1, 2 order by 3 desc, 2 limit 8) th), '[]'::jsonb),
+    'tactical', jsonb_build_object(
+      'setPieceShare', (select round(count(distinct segment_id) filter (where tag_type = 'context'
+                               and tag_key in ('scrum', 'lineout', 'kickoff', 'restart'))::numeric
+                               / nullif((select count(*) from seg), 0), 3) from tags),
+      'transitionShare', (select round(count(distinct segment_id) filter (where tag_type = 'context'
+                               and tag_key in ('transition', 'counter_attack', 'broken_play'))::numeric
+                               / nullif((select count(*) from seg), 0), 3) from tags),
+      'topActions', coalesce((select jsonb_agg(jsonb_build_object('key', tag_key, 'count', c) order by c desc, tag_key)
+                                from (select tag_key, count(*) as c from tags where tag_type = 'action'
+                                       group by 1 order by 2 desc, 1 limit 5) ta), '[]'::jsonb)),
+    'playerImpact', coalesce((select jsonb_agg(jsonb_build_object('userId', tagged_user_id, 'segments', c,
+                                     'narrations', nc) order by c desc)
+                                from (select t.tagged_user_id, count(*) as c,
+                                             (select count(*) from nar where nar.segment_id = any (array_agg(t.segment_id))) as nc
+                                        from tags t where t.tag_type = 'identity' group by 1) pi), '[]'::jsonb),
+    'trend', jsonb_build_object(
+      'previousMatches', (select count(*) from prev_counts),
+      'avgNarrations', (select round(avg(narrations), 1) from prev_counts),
+      'avgSegments', (select round(avg(segments), 1) from prev_counts)),
+    'coverage', (select to_jsonb(c) from private.match_coverage(p_media_asset_id) c)
+  ) into v;
+  return v;
+end
+$$;
+
+-- Hybrid narration search (NARR-5) ---------------------------------------------------------------
+-- Full text and vector candidates are ranked separately and fused by reciprocal rank fusion
+-- (score = Σ 1 / (k + rank)), which, unlike max-of-raw-scores, needs no calibration between a
+-- ts_rank and a cosine distance. Runs as the caller: RLS keeps it inside their orgs.
+create function private.search_narrations(
+  p_org_id uuid,
+  p_query text,
+  p_embedding extensions.halfvec default null,
+  p_media_asset_id uuid default null,
+  p_limit int default 20,
+  p_candidates int default 50,
+  p_k int default 60
+)
+returns table (
+  narration_id uuid,
+  media_asset_id uuid,
+  segment_id uuid,
+  start_seconds numeric,
+  transcript text,
+  text_rank int,
+  vector_rank int,
+  score double precision
+)
+language plpgsql stable
+set search_path = ''
+as $$
+declare
+  v_tsq tsquery := case when coalesce(btrim(p_query), '') = '' then null
+                        else websearch_to_tsquery('english'::regconfig, p_query) end;
+begin
+  if not (private.is_org_member(p_org_id) or private.is_platform_admin()) then
+    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'You are not a member of this organization.';
+  end if;
+  if v_tsq is null and p_embedding is null then
+    raise exception 'QUERY_REQUIRED' using errcode = '22023', detail = 'Give a text query or an embedding.';
+  end if;
+  if p_limit < 1 or p_limit > 100 then
+    raise exception 'INVALID_LIMIT' using errcode = '22023', detail = 'limit must be 1–100';
+  end if;
+  return query
+  with text_hits as (
+    select n.id, row_number() over (order by ts_rank_cd(n.transcript_tsv, v_tsq) desc, n.id)::int as r
+      from public.narrations n
+     where v_tsq is not null and n.org_id = p_org_id and n.transcript_tsv @@ v_tsq
+       and (p_media_asset_id is null or n.media_asset_id = p_media_asset_id)
+     order by ts_rank_cd(n.transcript_tsv, v_tsq) desc, n.id
+     limit p_candidates
+  ), vector_hits as (
+    select v.id, row_number() over (order by v.d, v.id)::int as r
+      from (select n.id, n.embedding operator(extensions.<=>) p_embedding as d
+              from public.narrations n
+             where p_embedding is not null and n.org_id = p_org_id and n.embedding is not null
+               and (p_media_asset_id is null or n.media_asset_id = p_media_asset_id)
+             order by n.embedding operator(extensions.<=>) p_embedding
+             limit p_candidates) v
+  ), fused as (
+    select coalesce(t.id, v.id) as id, t.r as tr, v.r as vr,
+           coalesce(1.0 / (p_k + t.r), 0) + coalesce(1.0 / (p_k + v.r), 0) as s
+      from text_hits t full join vector_hits v on v.id = t.id
+  )
+  select n.id, n.media_asset_id, n.segment_id, n.start_seconds,
+         coalesce(nullif(n.clean_transcript, ''), n.raw_transcript), f.tr, f.vr, f.s::double precision
+    from fused f join public.narrations n on n.id = f.id
+   order by f.s desc, n.id
+   limit p_limit;
+end
+$$;
+
+-- Grants -----------------------------------------------------------------------------------------
+revoke all on function
+  private.generate_join_code(), private.refresh_join_code(uuid), private.join_org_by_code(text),
+  private.slugify(text), private.unique_slug(text),
+  private.create_organization(text, public.org_type, uuid, text, public.org_visibility, text, bigint),
+  private.approve_org_request(uuid, text), private.reject_org_request(uuid, text),
+  private.change_member_role(uuid, uuid, public.org_role), private.remove_member(uuid, uuid),
+  private.leave_org(uuid), private.transfer_ownership(uuid, uuid),
+  private.init_assignment_progress(uuid), private.record_segment_watch(uuid, uuid, real),
+  private.org_stats(uuid), private.match_coverage(uuid), private.match_overview(uuid, int),
+  private.search_narrations(uuid, text, extensions.halfvec, uuid, int, int, int)
+  from public, anon;
+grant execute on function
+  private.refresh_join_code(uuid), private.join_org_by_code(text),
+  private.create_organization(text, public.org_type, uuid, text, public.org_visibility, text, bigint),
+  private.approve_org_request(uuid, text), private.reject_org_request(uuid, text),
+  private.change_member_role(uuid, uuid, public.org_role), private.remove_member(uuid, uuid),
+  private.leave_org(uuid), private.transfer_ownership(uuid, uuid),
+  private.init_assignment_progress(uuid), private.record_segment_watch(uuid, uuid, real),
+  private.org_stats(uuid), private.match_coverage(uuid), private.match_overview(uuid, int),
+  private.search_narrations(uuid, text, extensions.halfvec, uuid, int, int, int)
+  to authenticated, service_role;
+grant execute on function private.generate_join_code(), private.slugify(text), private.unique_slug(text)
+  to service_role;
