@@ -59,7 +59,9 @@ export class Database {
 
   constructor(url: string) {
     // Two connections: one for heartbeats so they never wait behind a long query.
-    this.sql = postgres(url, { max: 2, onnotice: () => {}, connect_timeout: 10 })
+    // prepare: false — pgbouncer/Supavisor in transaction mode and pglite-socket share backends between
+    // clients, where named prepared statements would collide.
+    this.sql = postgres(url, { max: 2, prepare: false, onnotice: () => {}, connect_timeout: 10 })
   }
 
   async close(): Promise<void> {

@@ -89,7 +89,7 @@ export interface MediaInfo {
 
 export function parseRate(rate: string | undefined): number {
   if (!rate) return 0
-  const [num, den] = rate.split('/').map(Number)
+  const [num, den] = rate.split(/[/:]/).map(Number)
   if (!num || !Number.isFinite(num)) return 0
   if (den === undefined) return num
   return den ? num / den : 0
