@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { PGlite } from '@electric-sql/pglite'
+import { vector } from '@electric-sql/pglite-pgvector'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../tests/support/ports'
+
+// SCALE-8: the db-push half of deploy.sh against the embedded database (PGlite over the wire
+// protocol), bootstrapped the way Supabase's platform objects exist before the first migration.
+const run = promisify(execFile)
+const here = path.dirname(fileURLToPath(import.meta.url))
+const repoRoot = path.resolve(here, '../..')
+const deploySh = path.join(here, 'deploy.sh')
+const cleanEnv = { PATH: process.env.PATH, HOME: process.env.HOME }
+
+let pg: PGlite
+let server: PGLiteSocketServer
+let dbUrl: string
+
+async function migrationVersions(): Promise<string[]> {
+  const dir = path.join(repoRoot, 'supabase/migrations')
+  const files = await fs.readdir(dir).catch(() => [] as string[])
+  return files
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .map((f) => f.split('_')[0]!)
+    .sort()
+}
+
+beforeAll(async () => {
+  pg = await PGlite.create({ extensions: { vector } })
+  const bootstrap = path.join(repoRoot, 'local/sql/supabase-bootstrap.sql')
+  const sql = await fs.readFile(bootstrap, 'utf8').catch(() => null)
+  if (sql) await pg.exec(sql)
+  const port = await freePort()
+  server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port, maxConnections: 10 })
+  await server.start()
+  dbUrl = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`
+})
+
+afterAll(async () => {
+  await server?.stop()
+  await pg?.close()
+})
+
+describe('deploy.sh db', () => {
+  it('dry-run lists the pending migrations and changes nothing', async () => {
+    const versions = await migrationVersions()
+    const { stdout, stderr } = await run(deploySh, ['db', '--db-url', dbUrl, '--dry-run'], {
+      env: cleanEnv,
+    })
+    const out = stdout + stderr
+    for (const v of versions) expect(out).toContain(v)
+    const table = await pg.query<{ t: string | null }>(
+      `select to_regclass('supabase_migrations.schema_migrations')::text as t`,
+    )
+    if (table.rows[0]?.t) {
+      const { rows } = await pg.query('select version from supabase_migrations.schema_migrations')
+      expect(rows).toEqual([])
+    }
+  })
+
+  it('applies every migration file and records each in supabase_migrations.schema_migrations', async () => {
+    const versions = await migrationVersions()
+    await run(deploySh, ['db', '--db-url', dbUrl], { env: cleanEnv })
+    const { rows } = await pg.query<{ version: string }>(
+      'select version from supabase_migrations.schema_migrations order by version',
+    )
+    expect(rows.map((r) => r.version)).toEqual(versions)
+  })
+
+  it('is idempotent: a second push applies nothing', async () => {
+    const { stdout, stderr } = await run(deploySh, ['db', '--db-url', dbUrl], { env: cleanEnv })
+    expect(stdout + stderr).not.toContain('Applying migration')
+    const { rows } = await pg.query<{ n: number }>(
+      'select count(*)::int as n from supabase_migrations.schema_migrations',
+    )
+    expect(rows[0]?.n).toBe((await migrationVersions()).length)
+  })
+})
+
+describe('deploy.sh guards', () => {
+  it('refuses the hosted path without credentials, naming what is missing', async () => {
+    const err = await run(deploySh, ['db'], { env: cleanEnv }).catch(
+      (e: { code: number; stderr: string }) => e,
+    )
+    expect(err).toMatchObject({ code: 2 })
+    expect((err as { stderr: string }).stderr).toContain(
+      'missing environment: SUPABASE_ACCESS_TOKEN SUPABASE_PROJECT_REF SUPABASE_DB_PASSWORD',
+    )
+  })
+
+  it('refuses to deploy functions while a required secret is missing', async () => {
+    const err = await run(deploySh, ['functions'], {
+      env: {
+        ...cleanEnv,
+        SUPABASE_ACCESS_TOKEN: 'sbp_x',
+        SUPABASE_PROJECT_REF: 'abcdefghijklmnopqrst',
+        S3_BUCKET: 'media',
+      },
+    }).catch((e: { code: number; stderr: string }) => e)
+    expect(err).toMatchObject({ code: 2 })
+    expect((err as { stderr: string }).stderr).toContain(
+      'missing environment: PLAYBACK_TOKEN_SECRET S3_ENDPOINT',
+    )
+    expect((err as { stderr: string }).stderr).not.toContain('S3_BUCKET')
+  })
+
+  it('lists the secrets the functions need', async () => {
+    const err = await run(deploySh, ['secrets'], {
+      env: { ...cleanEnv, SQS_QUEUE_URL: 'https://sqs' },
+    }).catch((e: { code: number; stdout: string }) => e)
+    expect(err).toMatchObject({ code: 1 })
+    const out = (err as { stdout: string }).stdout
+    expect(out).toContain('SQS_QUEUE_URL (set)')
+    expect(out).toContain('PLAYBACK_TOKEN_SECRET (MISSING)')
+    expect(out).toContain('UPSTASH_REDIS_REST_URL (unset)')
+  })
+})
