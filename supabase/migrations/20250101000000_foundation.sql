@@ -86,6 +86,20 @@ revoke all on function private.uuid_v7(timestamptz), private.uuid_v7_floor(times
 grant execute on function private.uuid_v7(timestamptz), private.uuid_v7_time(uuid)
   to authenticated, service_role;
 
+-- Is this an end-user request? Edge functions run user work after `set local role authenticated`
+-- (as PostgREST does); the worker and admin jobs use the service connection without it. The role
+-- setting, unlike current_user, is unchanged inside security definer functions, so definer code
+-- can tell who called it.
+create function private.is_end_user()
+returns boolean
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(nullif(current_setting('role', true), ''), 'none') in ('authenticated', 'anon')
+$$;
+revoke all on function private.is_end_user() from public;
+grant execute on function private.is_end_user() to anon, authenticated, service_role;
+
 -- Shared triggers -------------------------------------------------------------------------------
 -- Why: one trigger keeps updated_at honest no matter which layer writes the row.
 create function private.set_updated_at()

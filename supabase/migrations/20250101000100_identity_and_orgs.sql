@@ -232,7 +232,7 @@ begin
     raise exception 'PROFILE_ID_IMMUTABLE' using errcode = '42501';
   end if;
   if new.platform_role is distinct from old.platform_role
-     and current_user in ('authenticated', 'anon') then
+     and private.is_end_user() then
     if not private.is_platform_admin() then
       raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins change roles.';
     end if;
@@ -242,7 +242,7 @@ begin
     end if;
   end if;
   if new.primary_org_id is distinct from old.primary_org_id and new.primary_org_id is not null
-     and current_user in ('authenticated', 'anon')
+     and private.is_end_user()
      and not exists (select 1 from public.org_members m
                      where m.org_id = new.primary_org_id and m.user_id = new.id) then
     raise exception 'NOT_A_MEMBER' using errcode = '22023',
@@ -278,7 +278,7 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  if current_user in ('authenticated', 'anon') and not private.is_platform_admin() then
+  if private.is_end_user() and not private.is_platform_admin() then
     if new.storage_limit_bytes is distinct from old.storage_limit_bytes
        or new.slug is distinct from old.slug or new.created_by is distinct from old.created_by then
       raise exception 'FORBIDDEN' using errcode = '42501',

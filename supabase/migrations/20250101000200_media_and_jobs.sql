@@ -147,6 +147,8 @@ create policy "Platform admins can read every media asset" on public.media_asset
   for select to authenticated using ((select private.is_platform_admin()));
 create policy "Staff can add media to their organization" on public.media_assets
   for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+create policy "Platform admins can add media to any organization" on public.media_assets
+  for insert to authenticated with check ((select private.is_platform_admin()));
 create policy "Staff can update their organization's media" on public.media_assets
   for update to authenticated
   using (org_id in (select private.my_org_ids('staff')))
@@ -331,6 +333,8 @@ create policy "Staff can queue jobs for their organization" on public.jobs
     org_id in (select private.my_org_ids('staff'))
     and state = 'queued' and attempt = 0 and lease_owner is null
   );
+create policy "Platform admins can queue jobs for any organization" on public.jobs
+  for insert to authenticated with check ((select private.is_platform_admin()));
 create policy "Platform admins can update every job" on public.jobs
   for update to authenticated
   using ((select private.is_platform_admin())) with check ((select private.is_platform_admin()));

@@ -213,7 +213,7 @@ as $$
 declare
   v_role public.org_role;
 begin
-  if tg_op = 'INSERT' and current_user = 'authenticated' then
+  if tg_op = 'INSERT' and private.is_end_user() then
     select m.role into v_role from public.org_members m
      where m.org_id = new.org_id and m.user_id = new.author_id;
     new.source_type := case v_role when 'owner' then 'owner' when 'manager' then 'manager'
@@ -222,11 +222,11 @@ begin
   if tg_op = 'UPDATE'
      and (new.raw_transcript is distinct from old.raw_transcript
           or new.clean_transcript is distinct from old.clean_transcript)
-     and new.embedding is not distinct from old.embedding then
+     and new.embedding::text is not distinct from old.embedding::text then
     new.embedding := null;
     new.embedding_model := null;
   end if;
-  if tg_op = 'UPDATE' and current_user = 'authenticated' then
+  if tg_op = 'UPDATE' and private.is_end_user() then
     new.source_type := old.source_type;
     new.author_id := old.author_id;
   end if;

@@ -134,10 +134,10 @@ declare
   v_owner uuid := coalesce(p_owner_id, v_uid);
   v_org public.organizations;
 begin
-  if v_uid is null and current_user not in ('service_role', 'postgres') then
+  if v_uid is null and private.is_end_user() then
     raise exception 'NOT_AUTHENTICATED' using errcode = '42501';
   end if;
-  if not v_admin and current_user = 'authenticated'
+  if not v_admin and private.is_end_user()
      and (v_owner <> v_uid or p_slug is not null or p_storage_limit_bytes is not null) then
     raise exception 'FORBIDDEN' using errcode = '42501',
       detail = 'Only platform admins choose the owner, slug or storage limit.';
@@ -168,7 +168,7 @@ declare
   v_req public.org_requests;
   v_org public.organizations;
 begin
-  if not private.is_platform_admin() and current_user = 'authenticated' then
+  if not private.is_platform_admin() and private.is_end_user() then
     raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins decide org requests.';
   end if;
   select * into v_req from public.org_requests where id = p_request_id for update;
@@ -203,7 +203,7 @@ as $$
 declare
   v_req public.org_requests;
 begin
-  if not private.is_platform_admin() and current_user = 'authenticated' then
+  if not private.is_platform_admin() and private.is_end_user() then
     raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins decide org requests.';
   end if;
   select * into v_req from public.org_requests where id = p_request_id for update;
@@ -321,7 +321,7 @@ language plpgsql security definer
 set search_path = ''
 as $$
 begin
-  if not private.is_platform_admin() and current_user = 'authenticated' then
+  if not private.is_platform_admin() and private.is_end_user() then
     raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins transfer ownership.';
   end if;
   if not exists (select 1 from public.org_members where org_id = p_org_id and user_id = p_new_owner_id) then
@@ -349,7 +349,7 @@ begin
     raise exception 'ASSIGNMENT_NOT_FOUND' using errcode = 'P0002';
   end if;
   if not (private.has_org_role(v_a.org_id, 'staff') or private.is_platform_admin()
-          or current_user in ('service_role', 'postgres')) then
+          or not private.is_end_user()) then
     raise exception 'FORBIDDEN' using errcode = '42501';
   end if;
   insert into public.assignment_progress (assignment_id, org_id, user_id)
