@@ -7,6 +7,7 @@ import { vector } from '@electric-sql/pglite-pgvector'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { binDir, localRoot, repoRoot } from './config'
 import { lineSplitter, type Log } from './log'
+import { serializeExtendedProtocol } from './pglite-queue'
 
 export interface DatabaseOptions {
   /** Folder for the PGlite cluster, or 'memory'. */
@@ -58,6 +59,7 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
       // The gateway, functions, the worker and the CLI each hold a small pool.
       maxConnections: 100,
     })
+    serializeExtendedProtocol(server)
     await server.start()
     const url = databaseUrl(options.port)
 

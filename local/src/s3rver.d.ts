@@ -16,3 +16,14 @@ declare module 's3rver' {
     close(): Promise<void>
   }
 }
+
+declare module 's3rver/lib/middleware/authentication.js' {
+  const authentication: () => (ctx: unknown, next: () => Promise<void>) => Promise<void>
+  export default authentication
+}
+
+declare module 's3rver/lib/models/error.js' {
+  export default class S3Error extends Error {
+    constructor(code: string, message: string, detail?: Record<string, string>)
+  }
+}

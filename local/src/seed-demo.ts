@@ -124,6 +124,9 @@ function generateMatch(file: string, seconds: number): Promise<void> {
     'libx264',
     '-preset',
     'ultrafast',
+    // A synthetic picture compresses well; this keeps the upload near 20 MiB instead of 100.
+    '-crf',
+    '30',
     '-pix_fmt',
     'yuv420p',
     '-c:a',
@@ -273,10 +276,14 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
       values (${orgId}, ${player.user.id}, 'member') on conflict do nothing`
     log(`demo org "${DEMO_ORG_NAME}" with coach (owner) and player (member)`)
 
-    const uploaded = await sql<{ id: string }[]>`
-      select id from public.media_assets
-       where org_id = ${orgId} and name = ${DEMO_VIDEO_NAME} and status <> 'uploading' limit 1`
-    let assetId = uploaded[0]?.id
+    const previous = await sql<{ id: string; status: string }[]>`
+      select id, status from public.media_assets
+       where org_id = ${orgId} and name = ${DEMO_VIDEO_NAME} order by created_at`
+    // An upload interrupted by an earlier stop is abandoned the way the SPA cancels one.
+    for (const stale of previous.filter((a) => a.status === 'uploading')) {
+      await call(platform, 'DELETE', `/functions/v1/media/uploads/${stale.id}`, coach.access_token)
+    }
+    let assetId = previous.find((a) => a.status !== 'uploading')?.id
     if (!assetId) {
       const dir = mkdtempSync(join(tmpdir(), 'rugbycodex-seed-'))
       try {

@@ -5,7 +5,9 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  AbortMultipartUploadCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
@@ -81,6 +83,14 @@ describe('s3rver storage', () => {
       parts.push({ PartNumber: index + 1, ETag: etag as string })
     }
 
+    const listed = await s3.send(
+      new ListPartsCommand({ Bucket: 'media', Key: key, UploadId: uploadId }),
+    )
+    expect(listed.Parts?.map((p) => [p.PartNumber, p.ETag, p.Size])).toEqual([
+      [1, parts[0]?.ETag, partSize],
+      [2, parts[1]?.ETag, 1234],
+    ])
+
     await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: 'media',
@@ -97,6 +107,49 @@ describe('s3rver storage', () => {
       await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
     )
     expect(stored.equals(body)).toBe(true)
+  })
+
+  it('lists the parts of a resumed upload page by page and aborts it', async () => {
+    const key = 'orgs/o1/media/a2/original/source.mov'
+    const { UploadId } = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: 'media', Key: key }),
+    )
+    for (const PartNumber of [1, 2, 3]) {
+      await s3.send(
+        new UploadPartCommand({
+          Bucket: 'media',
+          Key: key,
+          UploadId,
+          PartNumber,
+          Body: Buffer.alloc(10, PartNumber),
+        }),
+      )
+    }
+    const first = await s3.send(
+      new ListPartsCommand({ Bucket: 'media', Key: key, UploadId, MaxParts: 2 }),
+    )
+    expect(first.Parts?.map((p) => p.PartNumber)).toEqual([1, 2])
+    expect(first.IsTruncated).toBe(true)
+    const rest = await s3.send(
+      new ListPartsCommand({
+        Bucket: 'media',
+        Key: key,
+        UploadId,
+        PartNumberMarker: String(first.NextPartNumberMarker),
+      }),
+    )
+    expect(rest.Parts?.map((p) => p.PartNumber)).toEqual([3])
+    expect(rest.IsTruncated).toBe(false)
+
+    // Another key cannot read this upload.
+    await expect(
+      s3.send(new ListPartsCommand({ Bucket: 'media', Key: 'other/key', UploadId })),
+    ).rejects.toMatchObject({ name: 'NoSuchUpload' })
+
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: 'media', Key: key, UploadId }))
+    await expect(
+      s3.send(new ListPartsCommand({ Bucket: 'media', Key: key, UploadId })),
+    ).rejects.toMatchObject({ name: 'NoSuchUpload', $metadata: { httpStatusCode: 404 } })
   })
 
   it('answers the browser preflight for a part upload from the SPA origin', async () => {
