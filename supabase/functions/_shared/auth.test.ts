@@ -3,20 +3,37 @@ import * as jose from 'jose'
 import { authenticate } from './auth.ts'
 import { HttpError } from './http.ts'
 
-// A real JWKS endpoint on a free port: the verifier fetches keys exactly as in production.
 const signing = await jose.generateKeyPair('ES256', { extractable: true })
 const stranger = await jose.generateKeyPair('ES256', { extractable: true })
 const jwk = { ...(await jose.exportJWK(signing.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }
-const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, (req) =>
-  new URL(req.url).pathname === '/auth/v1/.well-known/jwks.json'
-    ? Response.json({ keys: [jwk] })
-    : new Response('no', { status: 404 }),
-)
-const base = `http://127.0.0.1:${server.addr.port}`
-Deno.env.set('SUPABASE_URL', base)
-Deno.env.set('SUPABASE_ANON_KEY', 'sb_publishable_rugbycodex_local')
-Deno.env.delete('SUPABASE_JWT_ISSUER')
-Deno.env.delete('SUPABASE_JWT_SECRET')
+
+// Env is process-wide and later test modules read the platform's values, so every test sets its
+// own and restores them, against its own JWKS server (fetched exactly as in production).
+const ENV_KEYS = ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_JWT_ISSUER', 'SUPABASE_JWT_SECRET']
+let base = ''
+
+async function withJwks(fn: () => Promise<void>) {
+  const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, (req) =>
+    new URL(req.url).pathname === '/auth/v1/.well-known/jwks.json'
+      ? Response.json({ keys: [jwk] })
+      : new Response('no', { status: 404 }),
+  )
+  const saved = ENV_KEYS.map((k) => [k, Deno.env.get(k)] as const)
+  base = `http://127.0.0.1:${server.addr.port}`
+  Deno.env.set('SUPABASE_URL', base)
+  Deno.env.set('SUPABASE_ANON_KEY', 'sb_publishable_rugbycodex_local')
+  Deno.env.delete('SUPABASE_JWT_ISSUER')
+  Deno.env.delete('SUPABASE_JWT_SECRET')
+  try {
+    await fn()
+  } finally {
+    for (const [key, value] of saved) {
+      if (value === undefined) Deno.env.delete(key)
+      else Deno.env.set(key, value)
+    }
+    await server.shutdown()
+  }
+}
 
 const claims = {
   sub: '11111111-1111-4111-8111-111111111111',
@@ -37,6 +54,14 @@ function sign(
     .sign(opts.key ?? signing.privateKey)
 }
 
+const hs256 = (secret: string) =>
+  new jose.SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(`${base}/auth/v1`)
+    .setAudience('authenticated')
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret))
+
 const request = (token?: string) =>
   new Request('http://x/', token ? { headers: { authorization: `Bearer ${token}` } } : {})
 
@@ -49,15 +74,16 @@ async function assert401(token: string | undefined) {
   })
 }
 
-Deno.test('a valid ES256 token from the issuer authenticates the user', async () => {
-  const user = await authenticate(request(await sign()))
-  assert.equal(user.id, claims.sub)
-  assert.equal(user.claims.role, 'authenticated')
-})
+Deno.test('a valid ES256 token from the issuer authenticates the user', () =>
+  withJwks(async () => {
+    const user = await authenticate(request(await sign()))
+    assert.equal(user.id, claims.sub)
+    assert.equal(user.claims.role, 'authenticated')
+  }),
+)
 
-Deno.test(
-  '401 matrix: missing, malformed, expired, wrong key, none, audience, issuer, anon',
-  async () => {
+Deno.test('401 matrix: missing, malformed, expired, wrong key, none, audience, issuer, anon', () =>
+  withJwks(async () => {
     await assert401(undefined)
     await assert401('not-a-jwt')
     await assert401(await sign({}, { exp: Math.floor(Date.now() / 1000) - 60 }))
@@ -75,39 +101,16 @@ Deno.test(
       .setExpirationTime('1h')
       .encode()
     await assert401(unsigned)
-    // HS256 signed with a guessable secret is refused when no legacy secret is configured.
-    const hs = await new jose.SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(`${base}/auth/v1`)
-      .setAudience('authenticated')
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode('super-secret-jwt-token-with-at-least-32-characters'))
-    await assert401(hs)
-  },
+    // HS256 with a guessed secret is refused when no legacy secret is configured.
+    await assert401(await hs256('super-secret-jwt-token-with-at-least-32-characters'))
+  }),
 )
 
-Deno.test('legacy HS256 works only with the configured secret', async () => {
-  const secret = 'legacy-secret-legacy-secret-legacy-secret'
-  Deno.env.set('SUPABASE_JWT_SECRET', secret)
-  try {
-    const make = (s: string) =>
-      new jose.SignJWT({ ...claims })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuer(`${base}/auth/v1`)
-        .setAudience('authenticated')
-        .setExpirationTime('1h')
-        .sign(new TextEncoder().encode(s))
-    assert.equal((await authenticate(request(await make(secret)))).id, claims.sub)
-    await assert401(await make('wrong-secret-wrong-secret-wrong-secret'))
-  } finally {
-    Deno.env.delete('SUPABASE_JWT_SECRET')
-  }
-})
-
-Deno.test({
-  name: 'auth tests: stop the JWKS server',
-  sanitizeResources: false,
-  fn: async () => {
-    await server.shutdown()
-  },
-})
+Deno.test('legacy HS256 works only with the configured secret', () =>
+  withJwks(async () => {
+    const secret = 'legacy-secret-legacy-secret-legacy-secret'
+    Deno.env.set('SUPABASE_JWT_SECRET', secret)
+    assert.equal((await authenticate(request(await hs256(secret)))).id, claims.sub)
+    await assert401(await hs256('wrong-secret-wrong-secret-wrong-secret'))
+  }),
+)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { signPlaybackToken, verifyPlaybackToken } from './playback-token.ts'
 
+const savedSecret = Deno.env.get('PLAYBACK_TOKEN_SECRET')
 Deno.env.set('PLAYBACK_TOKEN_SECRET', 'test-playback-secret')
 const asset = '0190a6f4-1111-7111-8111-111111111111'
 const other = '0190a6f4-2222-7222-8222-222222222222'
@@ -27,4 +28,9 @@ Deno.test('tampered, truncated or foreign tokens are refused', async () => {
   } finally {
     Deno.env.set('PLAYBACK_TOKEN_SECRET', 'test-playback-secret')
   }
+})
+
+Deno.test('playback token tests: restore the platform secret', () => {
+  if (savedSecret === undefined) Deno.env.delete('PLAYBACK_TOKEN_SECRET')
+  else Deno.env.set('PLAYBACK_TOKEN_SECRET', savedSecret)
 })

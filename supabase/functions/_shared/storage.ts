@@ -76,6 +76,26 @@ export function presignUploadPart(key: string, uploadId: string, partNumber: num
   )
 }
 
+/**
+ * The storage server lacks an operation (local s3rver has no ListParts/AbortMultipartUpload).
+ * Callers degrade explicitly instead of failing the request.
+ */
+export class StorageUnsupported extends Error {
+  constructor(readonly operation: string) {
+    super(`storage does not support ${operation}`)
+  }
+}
+
+function isUnsupported(err: unknown): boolean {
+  return (
+    err instanceof S3ServiceException &&
+    (err.name === 'MethodNotAllowed' ||
+      err.name === 'NotImplemented' ||
+      err.$metadata?.httpStatusCode === 405 ||
+      err.$metadata?.httpStatusCode === 501)
+  )
+}
+
 export interface StoredPart {
   partNumber: number
   size: number
@@ -106,6 +126,7 @@ export async function listParts(key: string, uploadId: string): Promise<StoredPa
     }
   } catch (err) {
     if (isMissing(err)) return undefined
+    if (isUnsupported(err)) throw new StorageUnsupported('ListParts')
     throw err
   }
   return parts.sort((a, b) => a.partNumber - b.partNumber)
@@ -128,7 +149,8 @@ export async function abortMultipartUpload(key: string, uploadId: string): Promi
       new AbortMultipartUploadCommand({ Bucket: bucket(), Key: key, UploadId: uploadId }),
     )
   } catch (err) {
-    if (!isMissing(err)) throw err
+    // Without abort support the parts stay orphaned in the stand-in; nothing references them.
+    if (!isMissing(err) && !isUnsupported(err)) throw err
   }
 }
 

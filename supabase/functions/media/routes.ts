@@ -40,7 +40,7 @@ const CreateUpload = z
 
 const CompleteUpload = z
   .object({
-    // Accepted for clients that send them; ListParts is the truth, so they are not trusted.
+    // ListParts is the truth; the client's list is used only where storage cannot list parts.
     parts: z
       .array(
         z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().max(200) }),
@@ -83,8 +83,8 @@ export const mediaRoutes: Route[] = [
     pattern: '/uploads/:assetId/complete',
     handler: async ({ req, params, user, logOrg }) => {
       const assetId = uuidParam(params.assetId)
-      await parseBody(req, CompleteUpload)
-      const result = await completeUpload(user, assetId)
+      const body = await parseBody(req, CompleteUpload)
+      const result = await completeUpload(user, assetId, body.parts)
       logOrg(result.asset.orgId)
       await invalidateNamespace(mediaNamespace(result.asset.orgId))
       return json(result)

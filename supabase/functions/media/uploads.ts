@@ -109,7 +109,14 @@ export async function resumeUpload(user: AuthUser, assetId: string) {
   if (row.status !== 'uploading' || !row.upload_id) {
     throw new HttpError(409, 'UPLOAD_NOT_IN_PROGRESS', 'This upload has already been completed.')
   }
-  const stored = await storage.listParts(row.original_key, row.upload_id)
+  let stored: storage.StoredPart[] | undefined
+  try {
+    stored = await storage.listParts(row.original_key, row.upload_id)
+  } catch (err) {
+    if (!(err instanceof storage.StorageUnsupported)) throw err
+    // The server cannot say which parts exist: offer every part again (correct, just slower).
+    stored = []
+  }
   if (!stored) {
     throw new HttpError(410, 'UPLOAD_EXPIRED', 'This upload expired. Start it again.')
   }
@@ -146,7 +153,32 @@ async function discardUpload(user: AuthUser, row: AssetRow): Promise<void> {
   await asUser(user, (tx) => tx`delete from public.media_assets where id = ${row.id}`)
 }
 
-export async function completeUpload(user: AuthUser, assetId: string) {
+export interface ClientPart {
+  partNumber: number
+  etag: string
+}
+
+/** Storage's part list, or, where storage cannot list parts, the client's (sizes unknown). */
+async function partsForCompletion(
+  row: AssetRow,
+  clientParts: ClientPart[] | undefined,
+): Promise<{ parts: storage.StoredPart[]; sizesKnown: boolean } | undefined> {
+  if (!row.upload_id) return undefined
+  try {
+    const stored = await storage.listParts(row.original_key, row.upload_id)
+    return stored ? { parts: stored, sizesKnown: true } : undefined
+  } catch (err) {
+    if (!(err instanceof storage.StorageUnsupported)) throw err
+    const parts = (clientParts ?? []).map((p) => ({
+      partNumber: p.partNumber,
+      etag: p.etag,
+      size: 0,
+    }))
+    return { parts: parts.sort((a, b) => a.partNumber - b.partNumber), sizesKnown: false }
+  }
+}
+
+export async function completeUpload(user: AuthUser, assetId: string, clientParts?: ClientPart[]) {
   const row = await asUser(user, (tx) => uploadAssetFor(tx, assetId))
   if (row.status !== 'uploading') {
     // Already completed: answer with the same job (and re-dispatch while it still waits, in case
@@ -157,10 +189,9 @@ export async function completeUpload(user: AuthUser, assetId: string) {
     return { asset: toAsset(row), job: toJob(job) }
   }
   const declared = Number(row.size_bytes)
-  const stored = row.upload_id
-    ? await storage.listParts(row.original_key, row.upload_id)
-    : undefined
-  if (stored) {
+  const listed = await partsForCompletion(row, clientParts)
+  if (listed) {
+    const stored = listed.parts
     const missing = missingParts(
       partCount(declared),
       stored.map((p) => p.partNumber),
@@ -176,7 +207,7 @@ export async function completeUpload(user: AuthUser, assetId: string) {
       )
     }
     const total = stored.reduce((sum, p) => sum + p.size, 0)
-    if (total !== declared) return await sizeMismatch(user, row, total)
+    if (listed.sizesKnown && total !== declared) return await sizeMismatch(user, row, total)
     try {
       await storage.completeMultipartUpload(row.original_key, row.upload_id!, stored)
     } catch (err) {

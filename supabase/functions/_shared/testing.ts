@@ -1,0 +1,107 @@
+// Helpers for integration tests against a running platform (local/src/test-functions.ts boots
+// one and passes its env). Tests that need it are ignored when SUPABASE_DB_URL is absent, so
+// `deno test` of the pure modules still works on its own.
+import { env } from './env.ts'
+
+export const platformAvailable =
+  env('SUPABASE_URL') !== undefined && env('SUPABASE_DB_URL') !== undefined
+
+export interface TestUser {
+  id: string
+  email: string
+  token: string
+}
+
+let counter = 0
+const runId = crypto.randomUUID().slice(0, 8)
+
+export function uniqueName(prefix: string): string {
+  counter++
+  return `${prefix}${runId}${counter}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 24)
+}
+
+export async function signUp(label = 'user'): Promise<TestUser> {
+  const username = uniqueName(label.slice(0, 8))
+  const email = `${username}@test.rugbycodex.local`
+  const res = await fetch(`${env('SUPABASE_URL')}/auth/v1/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', apikey: env('SUPABASE_ANON_KEY') ?? '' },
+    body: JSON.stringify({
+      email,
+      password: 'Correct-Horse-Battery-9',
+      data: { username, name: `Test ${label}` },
+    }),
+  })
+  const body = await res.json()
+  if (!res.ok || !body.access_token) {
+    throw new Error(`signup failed: ${res.status} ${JSON.stringify(body)}`)
+  }
+  return { id: body.user.id, email, token: body.access_token }
+}
+
+export interface ApiResult<T = Record<string, unknown>> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+/** Calls `/functions/v1/<path>` through the gateway, as the SPA does. */
+export async function api<T = any>(
+  path: string,
+  options: {
+    token?: string
+    method?: string
+    body?: unknown
+    rawBody?: BodyInit
+    headers?: Record<string, string>
+  } = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) }
+  if (options.token) headers.authorization = `Bearer ${options.token}`
+  let body: BodyInit | undefined = options.rawBody
+  if (options.body !== undefined) {
+    headers['content-type'] = 'application/json'
+    body = JSON.stringify(options.body)
+  }
+  const res = await fetch(`${env('SUPABASE_URL')}/functions/v1/${path}`, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  })
+  const text = await res.text()
+  let parsed: unknown = text
+  try {
+    parsed = text ? JSON.parse(text) : null
+  } catch {
+    // playlists and other text bodies stay strings
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers }
+}
+
+/** Creates an org owned by `owner` and adds the others with the given roles (service step). */
+export async function createOrg(
+  owner: TestUser,
+  name = 'Test Club',
+): Promise<{ id: string; slug: string }> {
+  const res = await api('orgs', { token: owner.token, body: { name, type: 'team' } })
+  if (res.status !== 201)
+    throw new Error(`create org failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.org
+}
+
+/** Direct database access for arranging test state (roles, limits) the API has no call for yet. */
+export async function serviceSql<T>(fn: (sql: import('./db.ts').Sql) => Promise<T>): Promise<T> {
+  const { primary } = await import('./db.ts')
+  return await fn(primary())
+}
+
+export async function addMember(orgId: string, user: TestUser, role: string): Promise<void> {
+  await serviceSql(
+    (sql) => sql`insert into public.org_members (org_id, user_id, role)
+                 values (${orgId}, ${user.id}, ${role}::public.org_role)
+                 on conflict (org_id, user_id) do update set role = excluded.role`,
+  )
+}
