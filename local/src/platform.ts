@@ -53,6 +53,8 @@ export interface Platform {
   firstStart: boolean
   /** Milliseconds from the call to startPlatform until every service answered. */
   readyMs: number
+  /** Milliseconds from the call until each service was ready (start-up profile for the bench). */
+  timings: Record<string, number>
   /** Mail sending from platform code (the auth emulator uses it too). */
   sendMail(mail: Mail): Promise<void>
   mailbox: Mailbox
@@ -73,6 +75,12 @@ async function resolvePorts(requested: Partial<Ports> = {}): Promise<Ports> {
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const startedAt = Date.now()
+  const timings: Record<string, number> = {}
+  const timed = <T>(name: string, promise: Promise<T>): Promise<T> =>
+    promise.then((value) => {
+      timings[name] = Date.now() - startedAt
+      return value
+    })
   const log = options.log ?? consoleLog
   const inMemory = options.dataDir === 'memory'
   const withFunctions = options.withFunctions ?? true
@@ -127,26 +135,59 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       mailLog(`to ${stored.to}: ${stored.subject}`)
     }
 
+    // Vite needs nothing from the other services, so it boots alongside them.
+    let spaReady: Promise<void> = Promise.resolve()
+    if (withSpa) {
+      const spa = spawnChild(
+        'spa',
+        join(binDir, 'vite'),
+        ['--port', String(ports.spa), '--strictPort', '--host', '127.0.0.1'],
+        {
+          cwd: join(repoRoot, 'frontend'),
+          env: {
+            ...process.env,
+            VITE_SUPABASE_URL: env.VITE_SUPABASE_URL,
+            VITE_SUPABASE_ANON_KEY: env.VITE_SUPABASE_ANON_KEY,
+            ...(env.VITE_SENTRY_DSN ? { VITE_SENTRY_DSN: env.VITE_SENTRY_DSN } : {}),
+          },
+          log: prefixed(log, 'spa'),
+        },
+      )
+      children.push(spa)
+      cleanups.push(() => spa.stop(5000))
+      spaReady = timed('spa', waitForPort(ports.spa, spa, 60_000))
+      spaReady.catch(() => {})
+    }
+
     const dbLog = prefixed(log, 'postgres')
-    const dbPromise = startDatabase({
-      dataDir: inMemory ? 'memory' : join(stateDir, 'pglite'),
-      port: ports.db,
-      log: dbLog,
-      seedSql: options.seedDemo ?? false,
-    })
-    const storagePromise = startStorage({
-      directory: join(stateDir, 's3'),
-      port: ports.s3,
-      bucket: env.S3_BUCKET as string,
-      allowedOrigins,
-    })
+    const dbPromise = timed(
+      'database',
+      startDatabase({
+        dataDir: inMemory ? 'memory' : join(stateDir, 'pglite'),
+        port: ports.db,
+        log: dbLog,
+        seedSql: options.seedDemo ?? false,
+      }),
+    )
+    const storagePromise = timed(
+      'storage',
+      startStorage({
+        directory: join(stateDir, 's3'),
+        port: ports.s3,
+        bucket: env.S3_BUCKET as string,
+        allowedOrigins,
+      }),
+    )
     const functionsPromise = withFunctions
-      ? startFunctionsHost({
-          port: ports.functions,
-          env,
-          log: prefixed(log, 'functions'),
-          functionsDir: options.functionsDir,
-        })
+      ? timed(
+          'functions',
+          startFunctionsHost({
+            port: ports.functions,
+            env,
+            log: prefixed(log, 'functions'),
+            functionsDir: options.functionsDir,
+          }),
+        )
       : Promise.resolve(undefined)
     const keysPromise = loadSigningKeys(
       inMemory ? undefined : join(stateDir, 'auth-keys.json'),
@@ -212,26 +253,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     })
     cleanups.push(() => gateway.stop())
 
-    if (withSpa) {
-      const spa = spawnChild(
-        'spa',
-        join(binDir, 'vite'),
-        ['--port', String(ports.spa), '--strictPort', '--host', '127.0.0.1'],
-        {
-          cwd: join(repoRoot, 'frontend'),
-          env: {
-            ...process.env,
-            VITE_SUPABASE_URL: env.VITE_SUPABASE_URL,
-            VITE_SUPABASE_ANON_KEY: env.VITE_SUPABASE_ANON_KEY,
-            ...(env.VITE_SENTRY_DSN ? { VITE_SENTRY_DSN: env.VITE_SENTRY_DSN } : {}),
-          },
-          log: prefixed(log, 'spa'),
-        },
-      )
-      children.push(spa)
-      cleanups.push(() => spa.stop(5000))
-      await waitForPort(ports.spa, spa, 60_000)
-    }
+    await spaReady
 
     if (withWorker) {
       const worker = spawnChild('worker', join(binDir, 'tsx'), ['src/main.ts'], {
@@ -250,6 +272,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       dataDir: stateDir,
       firstStart: db.created,
       readyMs: Date.now() - startedAt,
+      timings,
       sendMail,
       mailbox,
       stop,

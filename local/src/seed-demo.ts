@@ -219,17 +219,23 @@ async function waitUntilPlayable(platform: Platform, token: string, assetId: str
   const deadline = Date.now() + 15 * 60 * 1000
   while (Date.now() < deadline) {
     const { status, data } = await call<{
-      asset: { status: string; progress: number | null; error_message?: string | null }
+      asset: {
+        status: string
+        progress: number | null
+        playable?: boolean
+        error?: { code: string; message: string } | null
+      }
     }>(platform, 'GET', `/functions/v1/media/${assetId}`, token)
     if (status !== 200)
       throw new SeedError(`GET media/${assetId} answered ${status}: ${describe(data)}`)
     const { asset } = data
-    const line = `${asset.status} ${Math.round((asset.progress ?? 0) * 100)}%`
+    // Status changes and 10 % steps; polling every 2 s would otherwise flood the console.
+    const line = `${asset.status} ${Math.floor((asset.progress ?? 0) * 10) * 10}%${asset.playable ? ' (playable)' : ''}`
     if (line !== last) log(`demo match: ${line}`)
     last = line
     if (asset.status === 'complete') return
     if (asset.status === 'failed')
-      throw new SeedError(`the demo match failed: ${asset.error_message ?? ''}`)
+      throw new SeedError(`the demo match failed: ${asset.error?.message ?? 'no reason given'}`)
     await new Promise((r) => setTimeout(r, 2000))
   }
   throw new SeedError('the demo match did not finish within 15 minutes')
