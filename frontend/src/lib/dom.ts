@@ -33,3 +33,14 @@ export function droppedFiles(event: DragEvent): File[] {
 export function valueOf(target: EventTarget | null): string {
   return (target as HTMLInputElement | HTMLSelectElement | null)?.value ?? ''
 }
+
+export function toggleFullscreen(el: HTMLElement | null): void {
+  if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined)
+  else void el?.requestFullscreen?.().catch(() => undefined)
+}
+
+/** Listens to keydown on the window for as long as the calling component lives. */
+export function onWindowKeydown(handler: (event: KeyboardEvent) => void): () => void {
+  window.addEventListener('keydown', handler)
+  return () => window.removeEventListener('keydown', handler)
+}

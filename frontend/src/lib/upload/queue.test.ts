@@ -298,3 +298,25 @@ describe('UploadQueue (MEDIA-1)', () => {
     expect(resume.list()).toHaveLength(0)
   })
 })
+
+describe('UploadQueue completion failures', () => {
+  it('says nothing is re-sent when only the completion failed, and Retry completes', async () => {
+    const { backend, t, queue } = setup()
+    let failComplete = true
+    const complete = backend.complete.bind(backend)
+    backend.complete = async (id, parts) => {
+      if (failComplete) throw Object.assign(new Error('Storage is busy.'), { status: 500 })
+      return complete(id, parts)
+    }
+    const item = queue.add('org1', file('m.mp4', 30))
+    await settle(queue)
+    expect(item.status).toBe('failed')
+    expect(item.error).toMatch(/nothing is sent again/)
+    const sent = t.sent.length
+    failComplete = false
+    queue.retry(item.id)
+    await settle(queue)
+    expect(item.status).toBe('done')
+    expect(t.sent.length).toBe(sent)
+  })
+})

@@ -230,8 +230,12 @@ export class UploadQueue {
       this.o.onFinished?.(item)
     } catch (error) {
       if (isStopped(item) || error instanceof AbortedError) return
+      const stage = item.status
       item.status = 'failed'
-      item.error = describeFailure(error)
+      item.error =
+        stage === 'completing'
+          ? `Storage has the whole file, but the server could not start processing it (${describeFailure(error)}). Press Retry — nothing is sent again.`
+          : describeFailure(error)
     } finally {
       this.runs.delete(item.id)
       this.pump()
