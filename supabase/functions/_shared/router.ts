@@ -153,29 +153,33 @@ export function createRouter(fn: string, routes: Route[]): (req: Request) => Pro
   }
 }
 
-/** Database errors caused by the caller's input become 4xx instead of 500s. */
-function mapKnownError(err: unknown): HttpError | undefined {
-  const pg = err as { code?: string; message?: string } | null
-  switch (pg?.code) {
-    case '42501': // insufficient_privilege / RLS violation
-      return new HttpError(403, 'FORBIDDEN', 'You do not have permission to do this.')
-    case '23505':
-      return new HttpError(409, 'CONFLICT', 'That already exists.')
-    case '23503':
-      return new HttpError(404, 'NOT_FOUND', 'A referenced record does not exist.')
-    case '22P02':
-    case '23514':
-    case '22001':
-    case '22003':
-    case '23502':
-      return new HttpError(400, 'VALIDATION_FAILED', 'Some fields are invalid.')
-    case 'P0001':
-      return new HttpError(400, 'REJECTED', pg.message ?? 'The request was rejected.')
-    case '57014':
-      return new HttpError(503, 'TIMEOUT', 'The request took too long. Try again.')
-    default:
-      return undefined
-  }
+const PG_STATUS: Record<string, [number, string, string]> = {
+  '42501': [403, 'FORBIDDEN', 'You do not have permission to do this.'],
+  '23505': [409, 'CONFLICT', 'That already exists.'],
+  '23503': [404, 'NOT_FOUND', 'A referenced record does not exist.'],
+  P0002: [404, 'NOT_FOUND', 'Not found.'],
+  '55000': [409, 'CONFLICT', 'That is not possible in the current state.'],
+  '54000': [413, 'LIMIT_EXCEEDED', 'A limit was exceeded.'],
+  '22P02': [400, 'VALIDATION_FAILED', 'Some fields are invalid.'],
+  '22023': [400, 'VALIDATION_FAILED', 'Some fields are invalid.'],
+  '23514': [400, 'VALIDATION_FAILED', 'Some fields are invalid.'],
+  '22001': [400, 'VALIDATION_FAILED', 'A text is too long.'],
+  '22003': [400, 'VALIDATION_FAILED', 'A number is out of range.'],
+  '23502': [400, 'VALIDATION_FAILED', 'A required field is missing.'],
+  '57014': [503, 'TIMEOUT', 'The request took too long. Try again.'],
+}
+
+/**
+ * Database errors caused by the caller's input become 4xx instead of 500s. SQL functions raise
+ * SNAKE_CASE names (e.g. JOIN_CODE_EXPIRED) with a human `detail`: both pass through as-is.
+ */
+export function mapKnownError(err: unknown): HttpError | undefined {
+  const pg = err as { code?: string; message?: string; detail?: string } | null
+  const known = pg?.code ? PG_STATUS[pg.code] : undefined
+  if (!known) return undefined
+  const [status, fallbackCode, fallbackMessage] = known
+  const named = pg?.message && /^[A-Z][A-Z0-9_]{2,63}$/.test(pg.message) ? pg.message : undefined
+  return new HttpError(status, named ?? fallbackCode, (named && pg?.detail) || fallbackMessage)
 }
 
 export function serve(fn: string, routes: Route[]): void {

@@ -49,6 +49,7 @@ export interface ApiResult<T = Record<string, unknown>> {
 }
 
 /** Calls `/functions/v1/<path>` through the gateway, as the SPA does. */
+// deno-lint-ignore no-explicit-any -- response bodies are arbitrary JSON shaped by each test
 export async function api<T = any>(
   path: string,
   options: {

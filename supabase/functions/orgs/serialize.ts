@@ -31,16 +31,3 @@ export function toOrg(row: OrgRow) {
     memberCount: row.member_count ?? 0,
   }
 }
-
-/** A slug from a display name: lowercase ascii words joined by dashes, 2–40 chars. */
-export function slugify(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/g, '')
-  return base.length >= 2 ? base : `org-${base}`.replace(/-+$/, '') || 'org'
-}
