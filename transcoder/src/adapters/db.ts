@@ -59,9 +59,11 @@ export class Database {
 
   constructor(url: string) {
     // Two connections: one for heartbeats so they never wait behind a long query.
-    // prepare: false — pgbouncer/Supavisor in transaction mode and pglite-socket share backends between
-    // clients, where named prepared statements would collide.
-    this.sql = postgres(url, { max: 2, prepare: false, onnotice: () => {}, connect_timeout: 10 })
+    // Named prepared statements (postgres.js names them per connection) rather than unnamed ones:
+    // for a parameterised query postgres.js describes first and binds in a second round trip, and
+    // on a backend shared between clients (pglite-socket locally) another client's unnamed
+    // statement can land in between. SUPABASE_DB_URL is the direct connection, which allows them.
+    this.sql = postgres(url, { max: 2, prepare: true, onnotice: () => {}, connect_timeout: 10 })
   }
 
   async close(): Promise<void> {

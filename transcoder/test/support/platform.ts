@@ -1,0 +1,142 @@
+// An in-memory platform for worker tests: PGlite (bootstrap + migrations applied in order) behind
+// pglite-socket, and s3rver with the media bucket — on free ports, torn down by stop().
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { PGlite } from '@electric-sql/pglite'
+import { vector } from '@electric-sql/pglite-pgvector'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { PutObjectCommand } from '@aws-sdk/client-s3'
+import S3rver from 's3rver'
+import { Database } from '../../src/adapters/db'
+import { Storage } from '../../src/adapters/storage'
+import { freePort } from './ports'
+
+const repoRoot = join(import.meta.dirname, '..', '..', '..')
+
+export interface TestPlatform {
+  pg: PGlite
+  dbUrl: string
+  s3Endpoint: string
+  dir: string
+  db: Database
+  storage: Storage
+  env: Record<string, string>
+  createUpload(
+    file: string,
+    options?: { maxAttempts?: number },
+  ): Promise<{ assetId: string; jobId: string; prefix: string }>
+  stop(): Promise<void>
+}
+
+export async function startTestPlatform(): Promise<TestPlatform> {
+  const dir = await mkdtemp(join(tmpdir(), 'rugbycodex-worker-test-'))
+  const pg = await PGlite.create({ extensions: { vector } })
+  await pg.exec(await readFile(join(repoRoot, 'local', 'sql', 'supabase-bootstrap.sql'), 'utf8'))
+  const migrations = join(repoRoot, 'supabase', 'migrations')
+  for (const file of (await readdir(migrations)).filter((f) => f.endsWith('.sql')).sort()) {
+    await pg.exec(await readFile(join(migrations, file), 'utf8'))
+  }
+  const dbPort = await freePort()
+  const socket = new PGLiteSocketServer({
+    db: pg,
+    host: '127.0.0.1',
+    port: dbPort,
+    maxConnections: 50,
+  })
+  await socket.start()
+  const dbUrl = `postgres://postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`
+
+  const s3Port = await freePort()
+  const s3 = new S3rver({
+    address: '127.0.0.1',
+    port: s3Port,
+    silent: true,
+    directory: join(dir, 's3'),
+    resetOnClose: true,
+    configureBuckets: [{ name: 'media' }],
+  })
+  await s3.run()
+  const s3Endpoint = `http://127.0.0.1:${s3Port}`
+  const env = {
+    SUPABASE_DB_URL: dbUrl,
+    S3_ENDPOINT: s3Endpoint,
+    S3_REGION: 'us-east-1',
+    S3_BUCKET: 'media',
+    S3_ACCESS_KEY_ID: 'S3RVER',
+    S3_SECRET_ACCESS_KEY: 'S3RVER',
+    S3_FORCE_PATH_STYLE: 'true',
+    FFMPEG_ENCODER: 'libx264',
+    X264_PRESET: 'ultrafast',
+  }
+  const db = new Database(dbUrl)
+  const storage = new Storage({
+    endpoint: s3Endpoint,
+    region: 'us-east-1',
+    bucket: 'media',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+  })
+  const orgId = randomUUID()
+  await pg.query(`insert into public.organizations (id, slug, name) values ($1, $2, 'Test RFC')`, [
+    orgId,
+    `test-${orgId.slice(0, 8)}`,
+  ])
+
+  return {
+    pg,
+    dbUrl,
+    s3Endpoint,
+    dir,
+    db,
+    storage,
+    env,
+    async createUpload(file, options = {}) {
+      const body = await readFile(file)
+      const { rows } = await pg.query<{ id: string }>(`select private.uuid_v7() as id`)
+      const assetId = rows[0]!.id
+      const prefix = `orgs/${orgId}/media/${assetId}`
+      const ext = file.slice(file.lastIndexOf('.'))
+      const originalKey = `${prefix}/original/source${ext}`
+      await storage.client.send(
+        new PutObjectCommand({ Bucket: 'media', Key: originalKey, Body: body }),
+      )
+      await pg.query(
+        `insert into public.media_assets
+           (id, org_id, name, status, file_name, content_type, size_bytes, storage_prefix, original_key)
+         values ($1, $2, 'Test match', 'uploaded', $3, 'video/mp4', $4, $5, $6)`,
+        [assetId, orgId, file.split('/').pop(), body.length, prefix, originalKey],
+      )
+      const job = await pg.query<{ id: string }>(
+        `insert into public.jobs (org_id, media_asset_id, type, max_attempts)
+         values ($1, $2, 'transcode', $3) returning id`,
+        [orgId, assetId, options.maxAttempts ?? 3],
+      )
+      return { assetId, jobId: job.rows[0]!.id, prefix }
+    },
+    async stop() {
+      await db.close().catch(() => {})
+      storage.close()
+      await socket.stop().catch(() => {})
+      await pg.close().catch(() => {})
+      await s3.close().catch(() => {})
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function waitFor<T>(
+  check: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 170_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
