@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { closePools } from '../_shared/db.ts'
-import { bucket, listParts, s3, StorageUnsupported } from '../_shared/storage.ts'
+import { bucket, headObject, listParts, s3, StorageUnsupported } from '../_shared/storage.ts'
 import {
   addMember,
   api,
@@ -443,6 +443,85 @@ Deno.test({
     }
     const outsiderPlayback = await api(`media/${id}/playback`, { token: outsider.token })
     assert.equal(outsiderPlayback.status, 404)
+  },
+})
+
+Deno.test({
+  ...opts,
+  name: 'MEDIA-3: edit, delete with every object, live changes by long-poll',
+  fn: async () => {
+    await setup()
+    const start = new Date(Date.now() - 1000).toISOString()
+    const created = await api('media/uploads', {
+      token: coach.token,
+      body: { orgId: org.id, fileName: 'live.mp4', sizeBytes: 32, contentType: 'video/mp4' },
+    })
+    const id: string = created.body.asset.id
+    const first = await api(`media/changes?orgId=${org.id}&since=${start}&timeout=0`, {
+      token: player.token,
+    })
+    assert.equal(first.status, 200)
+    assert.ok(first.body.items.some((a: { id: string }) => a.id === id))
+    const quiet = await api(
+      `media/changes?orgId=${org.id}&since=${encodeURIComponent(first.body.cursor)}&timeout=0`,
+      { token: player.token },
+    )
+    assert.equal(quiet.body.items.length, 0)
+    assert.equal(quiet.body.timedOut, true)
+    // A waiting poll returns as soon as the worker writes progress.
+    const waiting = api(
+      `media/changes?orgId=${org.id}&since=${encodeURIComponent(first.body.cursor)}&timeout=20`,
+      { token: player.token },
+    )
+    await serviceSql(
+      (sql) => sql`update public.media_assets set progress = 0.5, processing_stage = 'transcoding'
+                   where id = ${id}`,
+    )
+    const changed = await waiting
+    assert.equal(changed.body.items[0].id, id)
+    assert.equal(changed.body.items[0].progress, 0.5)
+    assert.equal(
+      (await api(`media/changes?orgId=${org.id}`, { token: outsider.token })).status,
+      404,
+    )
+    const badSince = await api(`media/changes?orgId=${org.id}&since=yesterday`, {
+      token: player.token,
+    })
+    assert.equal(badSince.status, 400)
+
+    const memberEdit = await api(`media/${id}`, {
+      token: player.token,
+      method: 'PATCH',
+      body: { name: 'Mine now' },
+    })
+    assert.equal(memberEdit.status, 403)
+    const edited = await api(`media/${id}`, {
+      token: coach.token,
+      method: 'PATCH',
+      body: { name: 'Round 3 v Saints', kind: 'opposition' },
+    })
+    assert.equal(edited.status, 200)
+    assert.equal(edited.body.asset.kind, 'opposition')
+    const listed = await api(`media?orgId=${org.id}&kind=opposition`, { token: player.token })
+    assert.ok(listed.body.items.some((a: { name: string }) => a.name === 'Round 3 v Saints'))
+
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: bucket(),
+        Key: `orgs/${org.id}/media/${id}/poster.jpg`,
+        Body: 'x',
+      }),
+    )
+    assert.equal((await api(`media/${id}`, { token: player.token, method: 'DELETE' })).status, 403)
+    const deleted = await api(`media/${id}`, { token: coach.token, method: 'DELETE' })
+    assert.equal(deleted.status, 204)
+    assert.equal(await headObject(`orgs/${org.id}/media/${id}/poster.jpg`), undefined)
+    const queue = await serviceSql(
+      (sql) =>
+        sql`select processed_at from public.storage_cleanup_queue where media_asset_id = ${id}`,
+    )
+    assert.ok(queue[0]?.processed_at)
+    assert.equal((await api(`media/${id}`, { token: coach.token })).status, 404)
   },
 })
 

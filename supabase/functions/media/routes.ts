@@ -4,6 +4,7 @@ import { invalidateNamespace } from '../_shared/cache.ts'
 import { json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
 import type { Route } from '../_shared/router.ts'
 import { getAsset, listMedia, mediaNamespace } from './library.ts'
+import { deleteAsset, mediaChanges, updateAsset } from './manage.ts'
 import { playbackFor, signedPlaylist, signedStoryboard } from './playback.ts'
 import { MAX_UPLOAD_BYTES } from './upload-plan.ts'
 import { abortUpload, completeUpload, createUpload, resumeUpload } from './uploads.ts'
@@ -61,7 +62,37 @@ const ListQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
 })
 
+const UpdateAsset = z
+  .object({
+    name: z.string().trim().min(1, 'required').max(200, 'at most 200 characters').optional(),
+    kind: MediaKind.optional(),
+  })
+  .strict()
+
+const ChangesQuery = z.object({
+  orgId: z.uuid({ message: 'must be a UUID' }),
+  since: z.iso.datetime({ offset: true, message: 'must be an ISO timestamp' }).optional(),
+  timeout: z.coerce.number().int().min(0).max(25).default(20),
+})
+
 export const mediaRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/changes',
+    handler: async ({ url, user, req, logOrg }) => {
+      const query = parseQuery(url, ChangesQuery)
+      logOrg(query.orgId)
+      return json(
+        await mediaChanges(
+          user,
+          { orgId: query.orgId, since: query.since, timeoutSeconds: query.timeout },
+          req.signal,
+        ),
+        200,
+        { 'cache-control': 'no-store' },
+      )
+    },
+  },
   {
     method: 'POST',
     pattern: '/uploads',
@@ -114,6 +145,27 @@ export const mediaRoutes: Route[] = [
       const asset = await getAsset(user, uuidParam(params.assetId))
       logOrg(asset.orgId)
       return json({ asset })
+    },
+  },
+  {
+    method: 'PATCH',
+    pattern: '/:assetId',
+    handler: async ({ req, params, user, logOrg }) => {
+      const patch = await parseBody(req, UpdateAsset)
+      const asset = await updateAsset(user, uuidParam(params.assetId), patch)
+      logOrg(asset.orgId)
+      await invalidateNamespace(mediaNamespace(asset.orgId))
+      return json({ asset })
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/:assetId',
+    handler: async ({ params, user, logOrg }) => {
+      const orgId = await deleteAsset(user, uuidParam(params.assetId))
+      logOrg(orgId)
+      await invalidateNamespace(mediaNamespace(orgId))
+      return noContent()
     },
   },
   {

@@ -7,6 +7,7 @@ import { uuidv7 } from '../_shared/ids.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
 import { dispatchJob } from '../_shared/queue.ts'
 import * as storage from '../_shared/storage.ts'
+import { purgeAssetStorage } from './manage.ts'
 import {
   ASSET_COLUMNS,
   type AssetRow,
@@ -148,9 +149,9 @@ async function jobFor(tx: Tx, assetId: string): Promise<JobRow | undefined> {
 
 async function discardUpload(user: AuthUser, row: AssetRow): Promise<void> {
   if (row.upload_id) await storage.abortMultipartUpload(row.original_key, row.upload_id)
-  await storage.deletePrefix(assetPrefix(row.org_id, row.id))
-  // Deleting the row releases the reservation (trigger on media_assets).
+  // Deleting the row releases the reservation and queues the prefix for cleanup (triggers).
   await asUser(user, (tx) => tx`delete from public.media_assets where id = ${row.id}`)
+  await purgeAssetStorage(row.org_id, row.id)
 }
 
 export interface ClientPart {
