@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { dirname, join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pgtap } from '@electric-sql/pglite-pgtap'
 import { vector } from '@electric-sql/pglite-pgvector'
@@ -40,10 +48,7 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
   const created = inMemory || !existsSync(join(options.dataDir, 'PG_VERSION'))
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true })
 
-  const pg = await PGlite.create({
-    ...(inMemory ? {} : { dataDir: options.dataDir }),
-    extensions: { vector, pgtap },
-  })
+  const pg = await openCluster(inMemory ? undefined : options.dataDir, created, log)
   let server: PGLiteSocketServer | undefined
   try {
     if (existsSync(bootstrapSqlPath)) {
@@ -88,6 +93,66 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
     await pg.close().catch(() => {})
     throw error
   }
+}
+
+const extensions = { vector, pgtap }
+
+/** A pristine initdb'ed cluster, so new clusters (every first start, every test) skip initdb. */
+function initdbCachePath(): string {
+  // The package's exports map hides package.json from require.resolve; read it from disk.
+  const manifest = [localRoot, repoRoot]
+    .map((root) => join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'))
+    .find((path) => existsSync(path))
+  if (!manifest) throw new Error('cannot find @electric-sql/pglite')
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }
+  return join(
+    repoRoot,
+    'node_modules',
+    '.cache',
+    'rugbycodex-local',
+    `pglite-${version}-initdb.tar.gz`,
+  )
+}
+
+async function openCluster(
+  dataDir: string | undefined,
+  created: boolean,
+  log: Log,
+): Promise<PGlite> {
+  const where = dataDir ? { dataDir } : {}
+  if (!created) return PGlite.create({ ...where, extensions })
+  let cache: string | undefined
+  try {
+    cache = initdbCachePath()
+  } catch {
+    cache = undefined
+  }
+  if (cache && existsSync(cache)) {
+    try {
+      return await PGlite.create({
+        ...where,
+        extensions,
+        loadDataDir: new Blob([readFileSync(cache)]),
+      })
+    } catch (error) {
+      log(`ignoring a broken initdb cache (${(error as Error).message})`)
+      rmSync(cache, { force: true })
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+      if (dataDir) mkdirSync(dataDir, { recursive: true })
+    }
+  }
+  const pg = await PGlite.create({ ...where, extensions })
+  if (cache) {
+    try {
+      const dump = Buffer.from(await (await pg.dumpDataDir('gzip')).arrayBuffer())
+      mkdirSync(dirname(cache), { recursive: true })
+      writeFileSync(`${cache}.tmp`, dump)
+      renameSync(`${cache}.tmp`, cache)
+    } catch (error) {
+      log(`could not cache the initdb cluster: ${(error as Error).message}`)
+    }
+  }
+  return pg
 }
 
 /** Applies supabase/migrations with the pinned CLI, exactly the command production uses. */

@@ -23,6 +23,9 @@ function table(platform: Platform): string {
     rule,
     ...lines,
     rule,
+    `  Start-up: ${Object.entries(platform.timings)
+      .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+      .join(', ')}`,
     '  Ctrl-C stops everything; `npm run reset` wipes .data/',
   ].join('\n')
 }
