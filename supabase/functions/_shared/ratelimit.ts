@@ -2,7 +2,7 @@
 // fixed windows weighted by overlap (what Cloudflare and Upstash do): O(1) memory per key.
 import { intEnv } from './env.ts'
 import { HttpError } from './http.ts'
-import { counterStore } from './cache.ts'
+import { bounded, counterStore } from './cache.ts'
 
 const WINDOW_SECONDS = 60
 
@@ -21,11 +21,12 @@ export async function hit(
   const current = Math.floor(nowMs / windowMs)
   const elapsed = (nowMs % windowMs) / windowMs
   const store = counterStore()
-  const [thisWindow, previousWindow] = await store.incrementAndGet(
-    `rl:${key}:${current}`,
-    `rl:${key}:${current - 1}`,
-    WINDOW_SECONDS * 2,
+  // Bounded like every cache call: a slow counter store must not stall the request.
+  const counts = await bounded(() =>
+    store.incrementAndGet(`rl:${key}:${current}`, `rl:${key}:${current - 1}`, WINDOW_SECONDS * 2),
   )
+  if (!counts) throw new Error('rate limit store unavailable')
+  const [thisWindow, previousWindow] = counts
   const count = previousWindow * (1 - elapsed) + thisWindow
   return { count, retryAfter: Math.max(1, Math.ceil((windowMs - (nowMs % windowMs)) / 1000)) }
 }

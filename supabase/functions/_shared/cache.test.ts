@@ -1,0 +1,144 @@
+// getCached against every backend: in-memory, a real redis-server over RESP (REDIS_URL) and the
+// production @upstash/redis client through an Upstash-REST adapter in front of the same Redis.
+import assert from 'node:assert/strict'
+import { getCached, invalidate, invalidateNamespace, keys, setCacheBackend } from './cache.ts'
+import { type CacheBackend, MemoryBackend, RedisBackend, UpstashBackend } from './cache-backends.ts'
+import { RespClient } from './resp.ts'
+import { redisAvailable, startRedis, startUpstashAdapter } from './redis-test-server.ts'
+import { createRouter } from './router.ts'
+import { json } from './http.ts'
+
+Deno.env.set('LOG_SILENT', 'true')
+
+/** The behaviour every backend must have; `tag` keeps keys apart between runs. */
+async function exerciseBackend(backend: CacheBackend, tag: string) {
+  setCacheBackend(backend)
+  let calls = 0
+  const fetcher = () => Promise.resolve({ n: ++calls })
+  const key = keys.org(`org-${tag}`, 'thing')
+
+  // A miss fetches, a hit does not.
+  assert.deepEqual(await getCached(key, 60, fetcher), { n: 1 })
+  assert.deepEqual(await getCached(key, 60, fetcher), { n: 1 })
+  assert.equal(calls, 1)
+
+  // A write invalidates the exact key.
+  await invalidate(key)
+  assert.deepEqual(await getCached(key, 60, fetcher), { n: 2 })
+
+  // Namespaced entries all disappear with one version bump.
+  const ns = keys.org(`org-${tag}`, 'media')
+  const pageA = () => getCached(`${key}:a`, 60, fetcher, { namespace: ns })
+  const pageB = () => getCached(`${key}:b`, 60, fetcher, { namespace: ns })
+  const a1 = await pageA()
+  const b1 = await pageB()
+  assert.deepEqual(await pageA(), a1)
+  assert.deepEqual(await pageB(), b1)
+  await invalidateNamespace(ns)
+  assert.notDeepEqual(await pageA(), a1)
+  assert.notDeepEqual(await pageB(), b1)
+
+  // Not-found is cached too (negative caching), then expires with its own TTL.
+  let lookups = 0
+  const missing = () => {
+    lookups++
+    return Promise.resolve(undefined)
+  }
+  assert.equal(await getCached(`${key}:missing`, 60, missing), undefined)
+  assert.equal(await getCached(`${key}:missing`, 60, missing), undefined)
+  assert.equal(lookups, 1)
+  assert.equal(await getCached(`${key}:nocache`, 60, missing, { negativeTtlSeconds: 0 }), undefined)
+  assert.equal(await getCached(`${key}:nocache`, 60, missing, { negativeTtlSeconds: 0 }), undefined)
+  assert.equal(lookups, 3)
+
+  // Single flight: concurrent misses for one key run the fetcher once.
+  let slowCalls = 0
+  let release: () => void = () => {}
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  const slow = async () => {
+    slowCalls++
+    await gate
+    return 'value'
+  }
+  const waiters = Array.from({ length: 10 }, () => getCached(`${key}:stampede`, 60, slow))
+  release()
+  assert.deepEqual(await Promise.all(waiters), Array(10).fill('value'))
+  assert.equal(slowCalls, 1)
+
+  // Tenant scoping: the same logical key under another org is a different entry.
+  assert.notEqual(keys.org('org-1', 'thing'), keys.org('org-2', 'thing'))
+  assert.deepEqual(await getCached(keys.org(`other-${tag}`, 'thing'), 60, fetcher), { n: calls })
+}
+
+Deno.test(
+  'in-memory backend: hit, invalidation, namespaces, negative caching, single flight',
+  async () => {
+    try {
+      await exerciseBackend(new MemoryBackend(), `mem${crypto.randomUUID()}`)
+    } finally {
+      setCacheBackend(undefined)
+    }
+  },
+)
+
+const withRedis = { ignore: !redisAvailable(), sanitizeResources: false, sanitizeOps: false }
+
+Deno.test({
+  ...withRedis,
+  name: 'real Redis over RESP and Upstash REST: same behaviour; Redis stopped → still 200',
+  fn: async () => {
+    const redis = await startRedis()
+    const adapter = startUpstashAdapter(redis.url, 'test-token')
+    const savedUrl = Deno.env.get('REDIS_URL')
+    try {
+      await exerciseBackend(
+        new RedisBackend(new RespClient(redis.url)),
+        `redis${crypto.randomUUID()}`,
+      )
+      await exerciseBackend(
+        new UpstashBackend(adapter.url, 'test-token'),
+        `upstash${crypto.randomUUID()}`,
+      )
+
+      // Values really live in Redis (not in a process map): read one back with a raw client.
+      setCacheBackend(new RedisBackend(new RespClient(redis.url)))
+      await getCached('g:probe', 60, () => Promise.resolve({ hello: 'redis' }))
+      const raw = new RespClient(redis.url)
+      assert.equal(await raw.command(['GET', 'g:probe']), JSON.stringify({ v: { hello: 'redis' } }))
+      assert.ok(Number(await raw.command(['TTL', 'g:probe'])) > 0)
+      raw.close()
+
+      // Through the env path a router uses: REDIS_URL selects the RESP backend.
+      Deno.env.set('REDIS_URL', redis.url)
+      setCacheBackend(undefined)
+      let fetches = 0
+      const handler = createRouter('probe', [
+        {
+          method: 'GET',
+          pattern: '/',
+          auth: 'none',
+          handler: async () =>
+            json(await getCached('g:route', 60, () => Promise.resolve({ fetch: ++fetches }))),
+        },
+      ])
+      const call = () => handler(new Request('http://127.0.0.1/functions/v1/probe'))
+      assert.equal((await call()).status, 200)
+      const hit = await call()
+      assert.deepEqual(await hit.json(), { fetch: 1 })
+
+      // Redis goes away mid-test: requests still succeed, served by the fetcher (fail-open).
+      await redis.stop()
+      const down = await call()
+      assert.equal(down.status, 200)
+      assert.deepEqual(await down.json(), { fetch: 2 })
+      const stillDown = await call()
+      assert.equal(stillDown.status, 200)
+    } finally {
+      if (savedUrl === undefined) Deno.env.delete('REDIS_URL')
+      else Deno.env.set('REDIS_URL', savedUrl)
+      setCacheBackend(undefined)
+      await adapter.stop()
+      await redis.stop()
+    }
+  },
+})
