@@ -5,7 +5,7 @@
 // Why two runs and not one: in a single run every rung finishes at the same moment, so nothing is
 // playable until the slowest (1080p) rung is done. The 360p run costs one extra decode but makes the
 // match watchable after a fraction of the time (TX-5); the rest still share one decode (TX-3).
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { EncoderName, EncoderStrategy } from '../adapters/encoders'
 import { strategyFor } from '../adapters/encoders'
@@ -74,6 +74,12 @@ export interface TranscodeSummary {
 }
 
 const probeLimits = (memoryBytes: number): RunLimits => ({ timeoutMs: 60_000, memoryBytes })
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  )
 
 function even(n: number): number {
   return Math.max(2, Math.round(n / 2) * 2)
@@ -225,18 +231,26 @@ export async function transcodeFile(options: TranscodeOptions): Promise<Transcod
   const posterRung =
     [...ladder].reverse().find((r) => Math.min(r.width, r.height) <= 720) ?? firstRung
   const posterPath = 'poster.jpg'
-  await runFfmpeg({
-    args: posterArgs(
-      options.input,
-      media,
-      Math.min(60, media.durationSeconds * 0.1),
-      posterRung.width,
-      posterRung.height,
-      join(outDir, posterPath),
-    ),
-    limits: { timeoutMs: 120_000, memoryBytes: limits.memoryBytes },
-    signal: options.signal,
-  })
+  // A damaged file can end before the chosen instant (ffmpeg then exits 0 with no picture), so
+  // fall back to the first frame before giving up.
+  for (const at of [Math.min(60, media.durationSeconds * 0.1), 0]) {
+    await runFfmpeg({
+      args: posterArgs(
+        options.input,
+        media,
+        at,
+        posterRung.width,
+        posterRung.height,
+        join(outDir, posterPath),
+      ),
+      limits: { timeoutMs: 120_000, memoryBytes: limits.memoryBytes },
+      signal: options.signal,
+    })
+    if (await exists(join(outDir, posterPath))) break
+  }
+  if (!(await exists(join(outDir, posterPath)))) {
+    throw new MediaError('TRANSCODE_FAILED', 'no decodable frame for the poster')
+  }
 
   const published: PublishedRung[] = [await describeRung(outDir, firstRung, media)]
   const masterPath = 'hls/master.m3u8'
