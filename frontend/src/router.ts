@@ -28,6 +28,19 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, guestOnly: true, title: 'Sign up' },
   },
   {
+    path: '/forgot',
+    name: 'forgot',
+    component: () => import('./pages/auth/ForgotPasswordPage.vue'),
+    meta: { public: true, guestOnly: true, title: 'Reset password' },
+  },
+  {
+    // Public: the recovery link signs the user in on arrival, so it must not bounce to landing.
+    path: '/reset',
+    name: 'reset',
+    component: () => import('./pages/auth/ResetPasswordPage.vue'),
+    meta: { public: true, title: 'New password' },
+  },
+  {
     path: '/onboarding',
     name: 'onboarding',
     component: () => import('./pages/OnboardingPage.vue'),

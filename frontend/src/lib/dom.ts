@@ -44,3 +44,11 @@ export function onWindowKeydown(handler: (event: KeyboardEvent) => void): () => 
   window.addEventListener('keydown', handler)
   return () => window.removeEventListener('keydown', handler)
 }
+
+export function appUrl(path: string): string {
+  return new URL(path, window.location.origin).href
+}
+
+export function hashParam(name: string): string | null {
+  return new URLSearchParams(window.location.hash.replace(/^#/, '')).get(name)
+}

@@ -5,6 +5,7 @@ import { api } from '../services/api'
 import { supabase } from '../services/supabase'
 import type { MeResponse, OrgRole } from '../lib/types'
 import { hasRole } from '../lib/roles'
+import { appUrl } from '../lib/dom'
 
 /** AUTH-2/3: the signed-in session and the user context from `GET me`. */
 export const useSessionStore = defineStore('session', () => {
@@ -56,7 +57,7 @@ export const useSessionStore = defineStore('session', () => {
       password: input.password,
       options: {
         data: { username: input.username, name: input.name },
-        emailRedirectTo: `${location.origin}/login`,
+        emailRedirectTo: appUrl('/login'),
       },
     })
     if (error) throw error
