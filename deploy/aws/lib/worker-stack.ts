@@ -93,9 +93,8 @@ export class WorkerStack extends Stack {
 
     // Edge functions enqueue with this user's access key (created by the operator, never in the
     // template); it can send to the queue and nothing else.
-    const dispatcher = new iam.User(this, 'EdgeDispatchUser', {
-      userName: 'rugbycodex-edge-dispatch',
-    })
+    // No fixed name: IAM is global, and a second region's stack must not collide with this one.
+    const dispatcher = new iam.User(this, 'EdgeDispatchUser')
     dispatcher.addToPolicy(
       new iam.PolicyStatement({
         actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
