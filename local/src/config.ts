@@ -78,13 +78,9 @@ export function userSettings(
   dotenv = readDotenv(),
 ): Record<string, string> {
   const settings: Record<string, string> = { ...dotenv }
-  for (const key of Object.keys(dotenv)) {
+  for (const key of [...Object.keys(dotenv), ...knownSettings]) {
     const fromProcess = processEnv[key]
     if (fromProcess !== undefined) settings[key] = fromProcess
-  }
-  for (const name of Object.values(portEnvNames)) {
-    const fromProcess = processEnv[name]
-    if (fromProcess !== undefined) settings[name] = fromProcess
   }
   return settings
 }
@@ -114,6 +110,34 @@ const passThrough = [
   'AXIOM_TOKEN',
   'AXIOM_DATASET',
   'VITE_SENTRY_DSN',
+]
+
+/** Names `npm start` reads from the process environment even when `.env` does not mention them. */
+const knownSettings = [
+  ...Object.values(portEnvNames),
+  ...passThrough,
+  'SEED_DEMO',
+  'AUTH_AUTOCONFIRM',
+  'SUPABASE_URL',
+  'SUPABASE_ANON_KEY',
+  'SUPABASE_SERVICE_ROLE_KEY',
+  'SUPABASE_DB_URL',
+  'SUPABASE_JWT_ISSUER',
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_BUCKET',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'PLAYBACK_TOKEN_SECRET',
+  'VITE_SUPABASE_URL',
+  'VITE_SUPABASE_ANON_KEY',
+  'WORKER_ID',
+  'WORKER_CONCURRENCY',
+  'WORKER_LEASE_SECONDS',
+  'WORKER_STOP_TIMEOUT_SECONDS',
+  'FFMPEG_ENCODER',
+  'X264_PRESET',
 ]
 
 /** Every variable of docs/contracts.md, resolved for a platform listening on `ports`. */

@@ -91,4 +91,56 @@ describe('embedded database', () => {
       await Promise.all(clients.map((sql) => sql.end()))
     }
   })
+
+  it('persists across a restart and applies only the migrations added in between', async () => {
+    const dataDir = join(project, 'cluster')
+    const port = await freePort()
+    const supabaseDir = join(project, 'supabase')
+    const lines: string[] = []
+    const first = await startDatabase({
+      dataDir,
+      port,
+      log: (l) => lines.push(l),
+      seedSql: true,
+      supabaseDir,
+    })
+    expect(first.created).toBe(true)
+    await first.pg.exec(`insert into public.things values (10, 'kept')`)
+    await first.stop()
+
+    writeFileSync(
+      join(supabaseDir, 'migrations', '20250102000000_more.sql'),
+      'alter table public.things add column note text',
+    )
+    lines.length = 0
+    const second = await startDatabase({
+      dataDir,
+      port,
+      log: (l) => lines.push(l),
+      seedSql: true,
+      supabaseDir,
+    })
+    try {
+      expect(second.created).toBe(false)
+      expect(lines.some((l) => l.includes('applied 1 migration(s)'))).toBe(true)
+      const rows = await second.pg.query<{ label: string }>(
+        'select label from public.things order by id',
+      )
+      // The seed ran on the first start only.
+      expect(rows.rows.map((r) => r.label)).toEqual(['seeded', 'kept'])
+    } finally {
+      await second.stop()
+    }
+
+    lines.length = 0
+    const third = await startDatabase({
+      dataDir,
+      port,
+      log: (l) => lines.push(l),
+      seedSql: true,
+      supabaseDir,
+    })
+    await third.stop()
+    expect(lines).toContain('migrations up to date')
+  })
 })

@@ -48,11 +48,19 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
   const created = inMemory || !existsSync(join(options.dataDir, 'PG_VERSION'))
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true })
 
+  const phases: string[] = []
+  let mark = Date.now()
+  const phase = (name: string) => {
+    phases.push(`${name} ${Date.now() - mark} ms`)
+    mark = Date.now()
+  }
   const pg = await openCluster(inMemory ? undefined : options.dataDir, created, log)
+  phase('open')
   let server: PGLiteSocketServer | undefined
   try {
     if (existsSync(bootstrapSqlPath)) {
       await pg.exec(readFileSync(bootstrapSqlPath, 'utf8'))
+      phase('bootstrap')
     } else {
       log(`warning: ${bootstrapSqlPath} is missing; migrations run without the Supabase bootstrap`)
     }
@@ -68,8 +76,15 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
     await server.start()
     const url = databaseUrl(options.port)
 
-    await pushMigrations(url, supabaseDir, log)
+    if (await migrationsPending(pg, supabaseDir)) {
+      await pushMigrations(url, supabaseDir, log)
+      phase('db push')
+    } else {
+      log('migrations up to date')
+      phase('migrations check')
+    }
     await maintainPartitions(pg, log)
+    phase('partitions')
 
     const seedPath = join(supabaseDir, 'seed.sql')
     if (created && options.seedSql && existsSync(seedPath)) {
@@ -77,6 +92,7 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
       log('applied supabase/seed.sql')
     }
 
+    log(`ready: ${phases.join(', ')}`)
     const running = server
     return {
       pg,
@@ -153,6 +169,31 @@ async function openCluster(
     }
   }
   return pg
+}
+
+function migrationVersions(supabaseDir: string): string[] {
+  const dir = join(supabaseDir, 'migrations')
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .map((file) => /^(\d+)_.*\.sql$/.exec(file)?.[1])
+    .filter((version): version is string => !!version)
+}
+
+/**
+ * The CLI compares versions only, so when every file's version is recorded there is nothing for
+ * it to do; skipping it saves seconds on every warm start.
+ */
+async function migrationsPending(pg: PGlite, supabaseDir: string): Promise<boolean> {
+  const versions = migrationVersions(supabaseDir)
+  const table = await pg.query<{ found: string | null }>(
+    `select to_regclass('supabase_migrations.schema_migrations')::text as found`,
+  )
+  if (!table.rows[0]?.found) return true
+  const applied = await pg.query<{ version: string }>(
+    'select version from supabase_migrations.schema_migrations',
+  )
+  const done = new Set(applied.rows.map((row) => row.version))
+  return versions.some((version) => !done.has(version))
 }
 
 /** Applies supabase/migrations with the pinned CLI, exactly the command production uses. */

@@ -32,6 +32,23 @@ function table(platform: Platform): string {
 
 async function main() {
   const settings = userSettings()
+  // Signals are handled from the first moment: children run in their own process groups, so a
+  // Ctrl-C during start-up must still stop them (once start-up has settled).
+  let stopRequested: string | undefined
+  const running: { platform?: Platform } = {}
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    stopRequested = signal
+    if (!running.platform || stopping) return
+    stopping = true
+    console.log(`\n${signal}: stopping…`)
+    await running.platform.stop()
+    console.log('stopped; data kept in .data/')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
   const platform = await startPlatform({
     dataDir: defaultDataDir,
     ports: portsFromSettings(settings),
@@ -40,21 +57,12 @@ async function main() {
     withSpa: true,
     withFunctions: true,
     seedDemo: settings.SEED_DEMO !== 'false',
+    autoconfirm: settings.AUTH_AUTOCONFIRM !== 'false',
     log: consoleLog,
   })
+  running.platform = platform
+  if (stopRequested) return shutdown(stopRequested)
   console.log(table(platform))
-
-  let stopping = false
-  const shutdown = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    console.log(`\n${signal}: stopping…`)
-    await platform.stop()
-    console.log('stopped; data kept in .data/')
-    process.exit(0)
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'))
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
 main().catch((error: unknown) => {
