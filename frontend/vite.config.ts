@@ -80,6 +80,7 @@ export default defineConfig(({ mode }) => ({
   preview: { host: '127.0.0.1', port: Number(process.env.SPA_PORT ?? 5173) },
   build: {
     target: 'es2022',
+    manifest: true,
     sourcemap: mode !== 'production' ? true : 'hidden',
     rolldownOptions: {
       output: {

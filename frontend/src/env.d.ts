@@ -15,3 +15,10 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>
   export default component
 }
+
+// hls.js ships its light build (no DRM, subtitles or alternate audio, which uploads never have)
+// without its own typings; its API is the full build's.
+declare module 'hls.js/light' {
+  export * from 'hls.js'
+  export { default } from 'hls.js'
+}

@@ -29,7 +29,7 @@ export function useHlsPlayer(
     destroy()
     const el = video.value
     if (!el) return
-    const { default: HlsClass } = await import('hls.js')
+    const { default: HlsClass } = await import('hls.js/light')
     if (HlsClass.isSupported()) {
       const instance = new HlsClass({ capLevelToPlayerSize: true, maxBufferLength: 30 })
       hls.value = instance
