@@ -10,6 +10,7 @@ import {
   ListObjectsV2Command,
   ListPartsCommand,
   NoSuchKey,
+  PutObjectCommand,
   NotFound,
   S3Client,
   S3ServiceException,
@@ -173,6 +174,31 @@ export async function getObjectText(key: string): Promise<string | undefined> {
     if (isMissing(err)) return undefined
     throw err
   }
+}
+
+export async function getObjectBytes(key: string): Promise<Uint8Array | undefined> {
+  try {
+    const out = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }))
+    return (await out.Body?.transformToByteArray()) ?? new Uint8Array()
+  } catch (err) {
+    if (isMissing(err)) return undefined
+    throw err
+  }
+}
+
+export async function putObject(key: string, body: Uint8Array | string, contentType: string) {
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body, ContentType: contentType }),
+  )
+}
+
+/** A presigned single PUT for one key (small files such as narration audio). */
+export function presignPut(key: string, contentType: string, expiresIn = PRESIGN_SECONDS) {
+  return getSignedUrl(
+    s3(),
+    new PutObjectCommand({ Bucket: bucket(), Key: key, ContentType: contentType }),
+    { expiresIn },
+  )
 }
 
 export function presignGet(key: string, expiresIn = PRESIGN_SECONDS): Promise<string> {

@@ -29,7 +29,7 @@ const load = async (name: string): Promise<Contract> =>
 
 function replay(contract: Contract): { fetch: Fetch; calls: () => number } {
   let calls = 0
-  const fake = async (input: string | URL | Request, init?: RequestInit) => {
+  const fake = (input: string | URL | Request, init?: RequestInit) => {
     calls++
     const expected = contract.request
     if (expected) {
@@ -56,10 +56,9 @@ function replay(contract: Contract): { fetch: Fetch; calls: () => number } {
     const body = contract.response.bodyBase64
       ? Uint8Array.from(atob(contract.response.bodyBase64), (c) => c.charCodeAt(0))
       : JSON.stringify(contract.response.body)
-    return new Response(body, {
-      status: contract.response.status,
-      headers: contract.response.headers,
-    })
+    return Promise.resolve(
+      new Response(body, { status: contract.response.status, headers: contract.response.headers }),
+    )
   }
   return { fetch: fake as Fetch, calls: () => calls }
 }

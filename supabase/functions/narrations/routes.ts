@@ -1,0 +1,276 @@
+// `narrations`: text and voice narrations (NARR-1…3), transcription with a visible failure and
+// retry (NARR-2), embeddings (NARR-4), hybrid search (NARR-5) and filters (NARR-6).
+import { z } from 'zod'
+import { asUser, readAsUser } from '../_shared/db.ts'
+import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
+import { requireOrgRole } from '../_shared/orgs.ts'
+import { embeddings, transcription, vectorLiteral } from '../_shared/providers/index.ts'
+import type { Route } from '../_shared/router.ts'
+import * as storage from '../_shared/storage.ts'
+import {
+  NARRATION_SELECT,
+  narrationById,
+  type NarrationRow,
+  refreshEmbedding,
+  toNarration,
+} from './store.ts'
+
+const Text = z.string().trim().max(10_000, 'at most 10,000 characters')
+const Seconds = z.number().min(0).max(86_400)
+const AudioType = z.enum(['audio/mp4', 'audio/webm', 'audio/ogg', 'audio/mpeg', 'audio/aac'])
+
+const ListQuery = z.object({
+  mediaAssetId: z.uuid({ message: 'must be a UUID' }),
+  segmentId: z.uuid().optional(),
+  source: z.enum(['auto', 'ai', 'coach', 'staff', 'manager', 'owner', 'member']).optional(),
+  tag: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{1,40}$/, 'must be a tag key')
+    .optional(),
+})
+
+const CreateNarration = z
+  .object({
+    mediaAssetId: z.uuid(),
+    segmentId: z.uuid().optional(),
+    text: Text.optional(),
+    startSeconds: Seconds.optional(),
+    endSeconds: Seconds.optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}(-[A-Z]{2})?$/)
+      .default('en'),
+    audio: z
+      .object({
+        contentType: z
+          .string()
+          .transform((s) => s.split(';')[0]!.trim())
+          .pipe(AudioType),
+        durationSeconds: z.number().min(0.5, 'a recording needs at least 0.5 s').max(600),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((v) => v.audio || (v.text && v.text.length > 0), {
+    message: 'type a narration or record one',
+    path: ['text'],
+  })
+
+const Transcribe = z.object({ previewText: Text.optional() }).strict()
+const UpdateNarration = z.object({ text: Text.min(1, 'required') }).strict()
+const SearchQuery = z.object({
+  orgId: z.uuid({ message: 'must be a UUID' }),
+  q: z.string().trim().min(1, 'required').max(500),
+  mediaAssetId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+const audioExt: Record<string, string> = {
+  'audio/mp4': 'm4a',
+  'audio/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/aac': 'aac',
+}
+
+export const narrationRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: '/',
+    handler: async ({ url, user }) => {
+      const q = parseQuery(url, ListQuery)
+      const rows = await readAsUser(user, async (tx) => {
+        const [media] = await tx<{ org_id: string }[]>`
+          select org_id from public.media_assets where id = ${q.mediaAssetId}`
+        if (!media) throw new HttpError(404, 'NOT_FOUND', 'Video not found.')
+        await requireOrgRole(tx, media.org_id, 'member')
+        const conditions = ['n.media_asset_id = $1']
+        const params: unknown[] = [q.mediaAssetId]
+        if (q.segmentId) {
+          params.push(q.segmentId)
+          conditions.push(`n.segment_id = $${params.length}`)
+        }
+        if (q.source) {
+          params.push(q.source)
+          conditions.push(`n.source_type = $${params.length}::public.content_source`)
+        }
+        if (q.tag) {
+          params.push(q.tag)
+          conditions.push(
+            `exists (select 1 from public.segment_tags t where t.segment_id = n.segment_id and t.tag_key = $${params.length})`,
+          )
+        }
+        return await tx.unsafe<NarrationRow[]>(
+          `${NARRATION_SELECT} where ${conditions.join(' and ')} order by n.start_seconds nulls last, n.created_at limit 1000`,
+          params as never[],
+        )
+      })
+      return json({ items: rows.map(toNarration) })
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/',
+    handler: async ({ req, user, logOrg }) => {
+      const input = await parseBody(req, CreateNarration)
+      const result = await asUser(user, async (tx) => {
+        const [media] = await tx<{ org_id: string }[]>`
+          select org_id from public.media_assets where id = ${input.mediaAssetId}`
+        if (!media) throw new HttpError(404, 'NOT_FOUND', 'Video not found.')
+        logOrg(media.org_id)
+        await requireOrgRole(tx, media.org_id, 'member')
+        const id = crypto.randomUUID()
+        const audioKey = input.audio
+          ? `orgs/${media.org_id}/narrations/${id}/audio.${audioExt[input.audio.contentType]}`
+          : null
+        // source_type is set by the database from the author's role (NARR-3).
+        await tx`
+          insert into public.narrations (id, org_id, media_asset_id, segment_id, author_id, input_type,
+            raw_transcript, language, audio_key, audio_duration_seconds, start_seconds, end_seconds,
+            transcription_status)
+          values (${id}, ${media.org_id}, ${input.mediaAssetId}, ${input.segmentId ?? null}, ${user.id},
+            ${input.audio ? 'audio' : 'text'}, ${input.text ?? ''}, ${input.language}, ${audioKey},
+            ${input.audio?.durationSeconds ?? null}, ${input.startSeconds ?? null},
+            ${input.endSeconds ?? null}, ${input.audio ? 'pending' : 'done'})`
+        if (!input.audio && input.text) await refreshEmbedding(tx, id, input.text)
+        const upload = audioKey
+          ? {
+              url: await storage.presignPut(audioKey, input.audio!.contentType),
+              method: 'PUT',
+              contentType: input.audio!.contentType,
+            }
+          : null
+        return { narration: toNarration(await narrationById(tx, id)), audioUpload: upload }
+      })
+      return json(result, 201)
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/search',
+    handler: async ({ url, user, logOrg }) => {
+      const q = parseQuery(url, SearchQuery)
+      logOrg(q.orgId)
+      let vector: number[] | undefined
+      try {
+        ;[vector] = await embeddings().embed([q.q])
+      } catch {
+        vector = undefined // full text still answers
+      }
+      const rows = await readAsUser(user, async (tx) => {
+        await requireOrgRole(tx, q.orgId, 'member')
+        return await tx<
+          {
+            narration_id: string
+            media_asset_id: string
+            segment_id: string | null
+            start_seconds: string | null
+            transcript: string
+            text_rank: number | null
+            vector_rank: number | null
+            score: number
+          }[]
+        >`select * from private.search_narrations(${q.orgId}, ${q.q},
+            ${vector ? vectorLiteral(vector) : null}::extensions.halfvec, ${q.mediaAssetId ?? null}, ${q.limit})`
+      })
+      return json({
+        items: rows.map((r) => ({
+          narrationId: r.narration_id,
+          mediaAssetId: r.media_asset_id,
+          segmentId: r.segment_id,
+          startSeconds: r.start_seconds === null ? null : Number(r.start_seconds),
+          text: r.transcript,
+          textRank: r.text_rank,
+          vectorRank: r.vector_rank,
+          score: r.score,
+        })),
+      })
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/:narrationId/transcribe',
+    handler: async ({ req, params, user }) => {
+      const { previewText } = await parseBody(req, Transcribe)
+      const id = uuidParam(params.narrationId)
+      const row = await readAsUser(user, (tx) => narrationById(tx, id))
+      if (!row.audio_key) throw new HttpError(400, 'NO_AUDIO', 'This narration has no recording.')
+      const audio = await storage.getObjectBytes(row.audio_key)
+      if (!audio)
+        throw new HttpError(409, 'AUDIO_NOT_UPLOADED', 'The recording has not been uploaded yet.')
+      let text: string | undefined
+      let failure: string | undefined
+      try {
+        const result = await transcription().transcribe({
+          audio,
+          contentType:
+            Object.entries(audioExt).find(([, ext]) => row.audio_key!.endsWith(`.${ext}`))?.[0] ??
+            'audio/webm',
+          language: row.language,
+          hint: previewText,
+        })
+        text = result.text
+        if (!text) failure = 'The transcription came back empty.'
+      } catch (err) {
+        failure = err instanceof Error ? err.message.slice(0, 300) : 'Transcription failed.'
+      }
+      const updated = await asUser(user, async (tx) => {
+        const written = failure
+          ? await tx`update public.narrations set transcription_status = 'failed',
+                       transcription_error = ${failure} where id = ${id} returning id`
+          : await tx`update public.narrations set raw_transcript = ${text!},
+                       transcription_status = 'done', transcription_error = null
+                     where id = ${id} returning id`
+        if (written.length === 0) {
+          throw new HttpError(403, 'FORBIDDEN', 'Only the author or staff can transcribe this.')
+        }
+        if (!failure) await refreshEmbedding(tx, id, text!)
+        return await narrationById(tx, id)
+      })
+      // A failed transcription is a result the UI shows with a retry, not a server error.
+      return json({ narration: toNarration(updated) }, failure ? 422 : 200)
+    },
+  },
+  {
+    method: 'PATCH',
+    pattern: '/:narrationId',
+    handler: async ({ req, params, user }) => {
+      const { text } = await parseBody(req, UpdateNarration)
+      const id = uuidParam(params.narrationId)
+      const row = await asUser(user, async (tx) => {
+        const updated = await tx`update public.narrations set raw_transcript = ${text},
+                                   clean_transcript = null where id = ${id} returning id`
+        if (updated.length === 0) {
+          // Visible but not editable (another member's) → 403; invisible → 404.
+          await narrationById(tx, id)
+          throw new HttpError(403, 'FORBIDDEN', 'Only the author or staff can edit this narration.')
+        }
+        await refreshEmbedding(tx, id, text)
+        return await narrationById(tx, id)
+      })
+      return json({ narration: toNarration(row) })
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/:narrationId',
+    handler: async ({ params, user }) => {
+      const id = uuidParam(params.narrationId)
+      const audioKey = await asUser(user, async (tx) => {
+        const existing = await narrationById(tx, id)
+        const deleted = await tx`delete from public.narrations where id = ${id} returning id`
+        if (deleted.length === 0) {
+          throw new HttpError(
+            403,
+            'FORBIDDEN',
+            'Only the author or staff can delete this narration.',
+          )
+        }
+        return existing.audio_key
+      })
+      if (audioKey) await storage.deletePrefix(audioKey.slice(0, audioKey.lastIndexOf('/') + 1))
+      return noContent()
+    },
+  },
+]

@@ -1,0 +1,4 @@
+import { serve } from '../_shared/router.ts'
+import { tagRoutes } from './routes.ts'
+
+serve('tags', tagRoutes)
