@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { parseDotenv, portsFromSettings, resolveEnv, userSettings } from './config'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadSecrets, parseDotenv, portsFromSettings, resolveEnv, userSettings } from './config'
 
 describe('.env reader', () => {
   it('parses quotes, export, comments and blank lines without interpolation', () => {
@@ -45,5 +48,21 @@ describe('.env reader', () => {
 
   it('refuses a port that is not a number', () => {
     expect(() => portsFromSettings({ DB_PORT: 'abc' })).toThrow(/DB_PORT/)
+  })
+
+  it('generates the local secrets once per data dir and keeps them private', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rc-secrets-'))
+    try {
+      const first = loadSecrets(dir)
+      expect(first.serviceRoleKey).toMatch(/^sb_secret_[\w-]{32}$/)
+      expect(loadSecrets(dir)).toEqual(first)
+      expect(statSync(join(dir, 'secrets.json')).mode & 0o077).toBe(0)
+      expect(loadSecrets(undefined).serviceRoleKey).not.toBe(first.serviceRoleKey)
+      const env = resolveEnv(portsFromSettings({}), { SUPABASE_SERVICE_ROLE_KEY: '' }, first)
+      expect(env.SUPABASE_SERVICE_ROLE_KEY).toBe(first.serviceRoleKey)
+      expect(env.PLAYBACK_TOKEN_SECRET).toBe(first.playbackTokenSecret)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -9,8 +10,29 @@ export const defaultDataDir = join(repoRoot, '.data')
 export const binDir = join(repoRoot, 'node_modules', '.bin')
 
 export const LOCAL_ANON_KEY = 'sb_publishable_rugbycodex_local'
-export const LOCAL_SERVICE_ROLE_KEY = 'sb_secret_rugbycodex_local'
-export const LOCAL_PLAYBACK_TOKEN_SECRET = 'rugbycodex-local-playback-token-secret'
+
+/** Secrets are never fixed strings, even locally: they are generated once per data dir. */
+export interface LocalSecrets {
+  serviceRoleKey: string
+  playbackTokenSecret: string
+}
+
+export function generateSecrets(): LocalSecrets {
+  return {
+    serviceRoleKey: `sb_secret_${randomBytes(24).toString('base64url')}`,
+    playbackTokenSecret: randomBytes(32).toString('base64url'),
+  }
+}
+
+/** Reads `<dataDir>/secrets.json`, creating it on first start; undefined dir = throwaway secrets. */
+export function loadSecrets(dataDir: string | undefined): LocalSecrets {
+  if (!dataDir) return generateSecrets()
+  const path = join(dataDir, 'secrets.json')
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as LocalSecrets
+  const secrets = generateSecrets()
+  writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  return secrets
+}
 
 export interface Ports {
   gateway: number
@@ -144,6 +166,7 @@ const knownSettings = [
 export function resolveEnv(
   ports: Ports,
   settings: Record<string, string | undefined> = {},
+  secrets: LocalSecrets = generateSecrets(),
 ): Record<string, string> {
   const pick = (name: string, fallback: string): string => {
     const value = settings[name]
@@ -160,7 +183,7 @@ export function resolveEnv(
     WORKER_HEALTH_PORT: String(ports.workerHealth),
     SUPABASE_URL: supabaseUrl,
     SUPABASE_ANON_KEY: anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: pick('SUPABASE_SERVICE_ROLE_KEY', LOCAL_SERVICE_ROLE_KEY),
+    SUPABASE_SERVICE_ROLE_KEY: pick('SUPABASE_SERVICE_ROLE_KEY', secrets.serviceRoleKey),
     SUPABASE_DB_URL: pick(
       'SUPABASE_DB_URL',
       `postgres://postgres@127.0.0.1:${ports.db}/postgres?sslmode=disable`,
@@ -172,7 +195,7 @@ export function resolveEnv(
     S3_ACCESS_KEY_ID: pick('S3_ACCESS_KEY_ID', 'S3RVER'),
     S3_SECRET_ACCESS_KEY: pick('S3_SECRET_ACCESS_KEY', 'S3RVER'),
     S3_FORCE_PATH_STYLE: pick('S3_FORCE_PATH_STYLE', 'true'),
-    PLAYBACK_TOKEN_SECRET: pick('PLAYBACK_TOKEN_SECRET', LOCAL_PLAYBACK_TOKEN_SECRET),
+    PLAYBACK_TOKEN_SECRET: pick('PLAYBACK_TOKEN_SECRET', secrets.playbackTokenSecret),
     VITE_SUPABASE_URL: pick('VITE_SUPABASE_URL', supabaseUrl),
     VITE_SUPABASE_ANON_KEY: pick('VITE_SUPABASE_ANON_KEY', anonKey),
     WORKER_ID: pick('WORKER_ID', `local-worker-${process.pid}`),

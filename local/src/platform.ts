@@ -5,7 +5,7 @@ import postgres from 'postgres'
 import { createAuthEmulator } from './auth/emulator'
 import { loadSigningKeys } from './auth/keys'
 import { spawnChild, waitForPort, type Child } from './children'
-import { binDir, defaultPorts, repoRoot, resolveEnv, type Ports } from './config'
+import { binDir, defaultPorts, loadSecrets, repoRoot, resolveEnv, type Ports } from './config'
 import { startDatabase, type Database } from './database'
 import { startFunctionsHost, type FunctionsHost } from './functions'
 import { startGateway, type Gateway } from './gateway'
@@ -89,7 +89,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     (options.withWorker ?? false) && existsSync(join(repoRoot, 'transcoder', 'src', 'main.ts'))
 
   const ports = await resolvePorts(options.ports)
-  const env = resolveEnv(ports, options.settings)
   const spaOrigin = `http://127.0.0.1:${ports.spa}`
   const allowedOrigins = [spaOrigin, `http://localhost:${ports.spa}`]
 
@@ -97,6 +96,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'rugbycodex-platform-')) : undefined
   const stateDir = scratch ?? options.dataDir
   mkdirSync(stateDir, { recursive: true })
+  const env = resolveEnv(ports, options.settings, loadSecrets(inMemory ? undefined : stateDir))
 
   const checks: [number, string][] = [
     [ports.gateway, 'gateway'],

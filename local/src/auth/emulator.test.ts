@@ -230,4 +230,71 @@ describe('auth emulator with supabase-js', () => {
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ code: 400, error_code: 'bad_json' })
   })
+
+  it('limits repeated failed sign-ins with a 429', async () => {
+    const user = newUser()
+    await client().auth.signUp({ email: user.email, password: user.password })
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) {
+      const { error } = await client().auth.signInWithPassword({
+        email: user.email,
+        password: 'nope!!',
+      })
+      statuses.push(error?.status ?? 200)
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true)
+    expect(statuses[10]).toBe(429)
+    const { error } = await client().auth.signInWithPassword(user)
+    expect(error?.code).toBe('over_request_rate_limit')
+  })
+})
+
+describe('auth emulator with email confirmation required', () => {
+  let strict: Platform
+
+  beforeAll(async () => {
+    strict = await startPlatform({
+      dataDir: 'memory',
+      ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+      withFunctions: false,
+      autoconfirm: false,
+      log: silentLog,
+    })
+  })
+
+  afterAll(async () => {
+    await strict?.stop()
+  })
+
+  it('signs up without a session, refuses sign-in until the mailed link is opened', async () => {
+    const user = newUser()
+    const supabase = createClient(
+      strict.env.SUPABASE_URL as string,
+      strict.env.SUPABASE_ANON_KEY as string,
+      {
+        auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        realtime: { transport: NoRealtime as never },
+      },
+    )
+    const signUp = await supabase.auth.signUp({ email: user.email, password: user.password })
+    expect(signUp.error).toBeNull()
+    expect(signUp.data.session).toBeNull()
+    expect(signUp.data.user?.email).toBe(user.email)
+
+    const early = await supabase.auth.signInWithPassword(user)
+    expect(early.error?.code).toBe('email_not_confirmed')
+
+    const mail = strict.mailbox.list(user.email)[0]
+    const link = /https?:\/\/\S+/.exec(mail?.text ?? '')?.[0] as string
+    const landed = await fetch(link, { redirect: 'manual' })
+    const fragment = new URLSearchParams(
+      new URL(landed.headers.get('location') as string).hash.slice(1),
+    )
+    expect(fragment.get('type')).toBe('signup')
+    expect(fragment.get('access_token')).toBeTruthy()
+
+    const later = await supabase.auth.signInWithPassword(user)
+    expect(later.error).toBeNull()
+    expect(later.data.user?.email_confirmed_at).toBeTruthy()
+  })
 })
