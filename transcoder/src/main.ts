@@ -25,7 +25,8 @@ if (config.encoder === 'auto')
 let source: JobSource
 let sqs: SQSClient | undefined
 if (config.sqsQueueUrl) {
-  sqs = new SQSClient({ region: config.s3.region })
+  // The queue lives in AWS even when storage is Wasabi/R2, so its region comes from AWS_REGION.
+  sqs = new SQSClient({ region: process.env.AWS_REGION || config.s3.region })
   const queue = new SqsQueue(sqs, config.sqsQueueUrl, config.leaseSeconds, logger)
   source = new SqsJobSource({
     queue,
