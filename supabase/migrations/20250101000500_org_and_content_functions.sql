@@ -588,12 +588,14 @@ begin
      order by ts_rank_cd(n.transcript_tsv, v_tsq) desc, n.id
      limit p_candidates
   ), vector_hits as (
+    -- Exact within the org on purpose: the ::float8 keeps the planner off the global ANN index,
+    -- which filters by tenant only after picking neighbours and so loses recall (bench/db).
     select v.id, row_number() over (order by v.d, v.id)::int as r
-      from (select n.id, n.embedding operator(extensions.<=>) p_embedding as d
+      from (select n.id, (n.embedding operator(extensions.<=>) p_embedding)::float8 as d
               from public.narrations n
              where p_embedding is not null and n.org_id = p_org_id and n.embedding is not null
                and (p_media_asset_id is null or n.media_asset_id = p_media_asset_id)
-             order by n.embedding operator(extensions.<=>) p_embedding
+             order by 2
              limit p_candidates) v
   ), fused as (
     select coalesce(t.id, v.id) as id, t.r as tr, v.r as vr,
