@@ -97,10 +97,12 @@ describe('frontend release to several nodes', () => {
       while (running) {
         for (const s of servers) {
           try {
+            // Two independent reads (the switch may land between them): each must succeed and
+            // see one whole release, never a missing link or a mix.
             const target = await currentOf(s)
             const html = await fs.readFile(path.join(s.base, 'current/index.html'), 'utf8')
-            if (!html.includes(path.basename(target)))
-              problems.push(`${s.node.name}: ${target} served ${html}`)
+            if (!/<title>r0[12]<\/title>/.test(html))
+              problems.push(`${s.node.name}: served ${html}`)
             seen.add(target)
           } catch (error) {
             problems.push(`${s.node.name}: ${(error as Error).message}`)
