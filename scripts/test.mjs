@@ -67,6 +67,12 @@ const tiers = {
   },
   ops: {
     title: 'ops (nginx, releases, db push, CDK)',
+    // The CDK app keeps its own lockfile (aws-cdk-lib is large and only ops needs it).
+    prepare: () =>
+      existsSync(join(root, 'deploy/aws/package-lock.json')) &&
+      !existsSync(join(root, 'deploy/aws/node_modules'))
+        ? { cmd: 'npm', args: ['ci', '--prefix', 'deploy/aws', '--no-audit', '--no-fund'] }
+        : null,
     ...vitest(['ops']),
   },
   e2e: {
@@ -141,6 +147,8 @@ for (const name of selected) {
   }
   console.log(`\n━━ ${tier.title} ━━`)
   const tierStart = Date.now()
+  const setup = tier.prepare?.()
+  if (setup) await run(setup)
   const { code, out } = await run(tier)
   const counts = tier.parse(out)
   const seconds = Math.round((Date.now() - tierStart) / 1000)
