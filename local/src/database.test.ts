@@ -22,15 +22,10 @@ beforeAll(async () => {
      create function private.ensure_media_partitions() returns void language sql
        as 'insert into private.partition_calls default values';`,
   )
-  writeFileSync(
-    join(project, 'supabase', 'seed.sql'),
-    `insert into public.things values (1, 'seeded');`,
-  )
   db = await startDatabase({
     dataDir: 'memory',
     port: await freePort(),
     log: silentLog,
-    seedSql: true,
     supabaseDir: join(project, 'supabase'),
   })
 })
@@ -41,15 +36,13 @@ afterAll(async () => {
 })
 
 describe('embedded database', () => {
-  it('applies migrations with the Supabase CLI, then partitions and seed', async () => {
+  it('applies migrations with the Supabase CLI, then the partition maintenance', async () => {
     const sql = postgres(db.url, { max: 1, prepare: false, onnotice: () => {} })
     try {
       const versions = await sql`select version from supabase_migrations.schema_migrations`
       expect(versions.map((r) => r.version)).toEqual(['20250101000000'])
       const calls = await sql`select count(*)::int as n from private.partition_calls`
       expect(calls[0]?.n).toBe(1)
-      const things = await sql`select label from public.things`
-      expect(things.map((r) => r.label)).toEqual(['seeded'])
       const roles =
         await sql`select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role')`
       expect(roles).toHaveLength(3)
@@ -101,7 +94,6 @@ describe('embedded database', () => {
       dataDir,
       port,
       log: (l) => lines.push(l),
-      seedSql: true,
       supabaseDir,
     })
     expect(first.created).toBe(true)
@@ -117,7 +109,6 @@ describe('embedded database', () => {
       dataDir,
       port,
       log: (l) => lines.push(l),
-      seedSql: true,
       supabaseDir,
     })
     try {
@@ -126,8 +117,7 @@ describe('embedded database', () => {
       const rows = await second.pg.query<{ label: string }>(
         'select label from public.things order by id',
       )
-      // The seed ran on the first start only.
-      expect(rows.rows.map((r) => r.label)).toEqual(['seeded', 'kept'])
+      expect(rows.rows.map((r) => r.label)).toEqual(['kept'])
     } finally {
       await second.stop()
     }
@@ -137,7 +127,6 @@ describe('embedded database', () => {
       dataDir,
       port,
       log: (l) => lines.push(l),
-      seedSql: true,
       supabaseDir,
     })
     await third.stop()

@@ -22,8 +22,6 @@ export interface DatabaseOptions {
   dataDir: string
   port: number
   log: Log
-  /** Runs supabase/seed.sql when the cluster was created by this start. */
-  seedSql: boolean
   supabaseDir?: string
 }
 
@@ -85,12 +83,6 @@ export async function startDatabase(options: DatabaseOptions): Promise<Database>
     }
     await maintainPartitions(pg, log)
     phase('partitions')
-
-    const seedPath = join(supabaseDir, 'seed.sql')
-    if (created && options.seedSql && existsSync(seedPath)) {
-      await pg.exec(readFileSync(seedPath, 'utf8'))
-      log('applied supabase/seed.sql')
-    }
 
     log(`ready: ${phases.join(', ')}`)
     const running = server

@@ -166,7 +166,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         dataDir: inMemory ? 'memory' : join(stateDir, 'pglite'),
         port: ports.db,
         log: dbLog,
-        seedSql: options.seedDemo ?? false,
       }),
     )
     const storagePromise = timed(

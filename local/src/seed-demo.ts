@@ -3,18 +3,36 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import {
+  CopyObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3'
 import type { Sql } from 'postgres'
+import { repoRoot } from './config'
 import type { Log } from './log'
 import type { Platform } from './platform'
 
 export const DEMO_PASSWORD = 'rugbycodex-demo'
 export const DEMO_ORG_NAME = 'Demo Rugby Club'
 export const DEMO_VIDEO_NAME = 'Demo match'
+/**
+ * The logins `npm start` prints. supabase/seed.sql finds these users by email and gives them their
+ * roles, so they must exist (with a password the emulator can check) before it runs.
+ */
 export const demoUsers = [
-  { role: 'admin', email: 'admin@rugbycodex.local', username: 'admin', name: 'Demo Admin' },
-  { role: 'coach', email: 'coach@rugbycodex.local', username: 'coach', name: 'Demo Coach' },
-  { role: 'player', email: 'player@rugbycodex.local', username: 'player', name: 'Demo Player' },
+  { role: 'admin', email: 'admin@rugbycodex.local', username: 'admin', name: 'Alex Admin' },
+  { role: 'coach', email: 'coach@rugbycodex.local', username: 'coach', name: 'Casey Coach' },
+  { role: 'player', email: 'player@rugbycodex.local', username: 'player', name: 'Pat Player' },
 ] as const
+/** Further users supabase/seed.sql places in the demo org (owner, manager, a second player). */
+export const extraDemoUsers = [
+  { role: 'owner', email: 'owner@rugbycodex.local', username: 'owner', name: 'Olivia Owner' },
+  { role: 'manager', email: 'manager@rugbycodex.local', username: 'manager', name: 'Max Manager' },
+  { role: 'player2', email: 'player2@rugbycodex.local', username: 'player2', name: 'Sam Second' },
+] as const
+type DemoUser = (typeof demoUsers)[number] | (typeof extraDemoUsers)[number]
 
 const seededFile = 'seeded.json'
 
@@ -30,6 +48,7 @@ export interface SeedOptions {
   persist: boolean
   /** Length of the generated match; tests use a short one. */
   videoSeconds?: number
+  supabaseDir?: string
 }
 
 interface Session {
@@ -70,7 +89,7 @@ function describe(data: unknown): string {
 }
 
 /** Signs the demo user up through the auth emulator, or in when an earlier seed already did. */
-async function demoSession(platform: Platform, user: (typeof demoUsers)[number]): Promise<Session> {
+async function demoSession(platform: Platform, user: DemoUser): Promise<Session> {
   const signup = await call<Session & { error_code?: string }>(
     platform,
     'POST',
@@ -241,13 +260,92 @@ async function waitUntilPlayable(platform: Platform, token: string, assetId: str
   throw new SeedError('the demo match did not finish within 15 minutes')
 }
 
+function storageClient(env: Record<string, string>): S3Client {
+  return new S3Client({
+    endpoint: env.S3_ENDPOINT,
+    region: env.S3_REGION,
+    forcePathStyle: env.S3_FORCE_PATH_STYLE !== 'false',
+    credentials: {
+      accessKeyId: env.S3_ACCESS_KEY_ID as string,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY as string,
+    },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  })
+}
+
+/**
+ * supabase/seed.sql describes already-transcoded matches whose HLS files exist nowhere; they get
+ * the real renditions of the demo match, copied under their own keys, so they play too.
+ */
+async function fillSeededRenditions(
+  platform: Platform,
+  sql: Sql,
+  orgId: string,
+  sourceAssetId: string,
+  log: Log,
+) {
+  const bucket = platform.env.S3_BUCKET as string
+  const s3 = storageClient(platform.env)
+  try {
+    const rows = await sql<{ id: string; storage_prefix: string; master_playlist_key: string }[]>`
+      select id, storage_prefix, master_playlist_key from public.media_assets
+       where org_id = ${orgId} and id <> ${sourceAssetId} and status = 'complete'
+         and master_playlist_key is not null`
+    const source = await sql<{ storage_prefix: string }[]>`
+      select storage_prefix from public.media_assets where id = ${sourceAssetId}`
+    const sourcePrefix = source[0]?.storage_prefix
+    if (!sourcePrefix || rows.length === 0) return
+    const keys: string[] = []
+    let token: string | undefined
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: sourcePrefix,
+          ContinuationToken: token,
+        }),
+      )
+      for (const item of page.Contents ?? []) {
+        // The original upload is not part of playback; copying it would only cost disk.
+        if (item.Key && !item.Key.slice(sourcePrefix.length).startsWith('original/'))
+          keys.push(item.Key)
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (token)
+    let filled = 0
+    for (const row of rows) {
+      const present = await s3
+        .send(new HeadObjectCommand({ Bucket: bucket, Key: row.master_playlist_key }))
+        .then(() => true)
+        .catch(() => false)
+      if (present) continue
+      for (const key of keys) {
+        await s3.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: row.storage_prefix + key.slice(sourcePrefix.length),
+            CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+          }),
+        )
+      }
+      filled += 1
+    }
+    if (filled) log(`gave ${filled} seeded asset(s) the demo match's renditions`)
+  } finally {
+    s3.destroy()
+  }
+}
+
 /** Creates the demo through the real paths; idempotent across interrupted runs. */
 export async function seedDemo(platform: Platform, options: SeedOptions): Promise<void> {
   const { log, sql } = options
   const started = Date.now()
   try {
     const sessions = new Map<string, Session>()
-    for (const user of demoUsers) sessions.set(user.role, await demoSession(platform, user))
+    for (const user of [...demoUsers, ...extraDemoUsers]) {
+      sessions.set(user.role, await demoSession(platform, user))
+    }
     const admin = sessions.get('admin') as Session
     const coach = sessions.get('coach') as Session
     const player = sessions.get('player') as Session
@@ -255,32 +353,44 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
     if (!(await tableExists(sql, 'public.profiles'))) {
       throw new SeedError('the schema has no public.profiles yet; users created, the rest skipped')
     }
+    const seedFile = join(options.supabaseDir ?? join(repoRoot, 'supabase'), 'seed.sql')
+    if (existsSync(seedFile)) {
+      // One reserved connection: the file is multi-statement and runs its own transaction.
+      const connection = await sql.reserve()
+      try {
+        await connection.unsafe(readFileSync(seedFile, 'utf8'))
+      } finally {
+        connection.release()
+      }
+      log('applied supabase/seed.sql')
+    }
     await sql`update public.profiles set platform_role = 'admin' where id = ${admin.user.id}`
 
-    const existing = await sql<{ id: string }[]>`
-      select id from public.organizations where name = ${DEMO_ORG_NAME} and created_by = ${coach.user.id} limit 1`
-    let orgId = existing[0]?.id
+    // seed.sql's demo club when it made the coach a member; otherwise the coach founds one.
+    const memberships = await sql<{ org_id: string }[]>`
+      select org_id from public.org_members where user_id = ${coach.user.id} order by created_at limit 1`
+    let orgId = memberships[0]?.org_id
     if (!orgId) {
       const created = await call<{ org: { id: string } }>(
         platform,
         'POST',
         '/functions/v1/orgs',
         coach.access_token,
-        {
-          name: DEMO_ORG_NAME,
-          type: 'team',
-        },
+        { name: DEMO_ORG_NAME, type: 'team' },
       )
       if (created.status !== 201) {
         throw new SeedError(`POST orgs answered ${created.status}: ${describe(created.data)}`)
       }
       orgId = created.data.org.id
     }
-    // Joining by code has no endpoint yet; the membership row is what it would create.
+    // Joining by code is the player's own step in the SPA; the row is what it would create.
     await sql`
       insert into public.org_members (org_id, user_id, role)
       values (${orgId}, ${player.user.id}, 'member') on conflict do nothing`
-    log(`demo org "${DEMO_ORG_NAME}" with coach (owner) and player (member)`)
+    const orgs = await sql<
+      { name: string }[]
+    >`select name from public.organizations where id = ${orgId}`
+    log(`demo org "${orgs[0]?.name}" with the coach and the player`)
 
     const previous = await sql<{ id: string; status: string }[]>`
       select id, status from public.media_assets
@@ -302,7 +412,10 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
         rmSync(dir, { recursive: true, force: true })
       }
     }
-    if (options.waitForWorker) await waitUntilPlayable(platform, coach.access_token, assetId, log)
+    if (options.waitForWorker) {
+      await waitUntilPlayable(platform, coach.access_token, assetId, log)
+      await fillSeededRenditions(platform, sql, orgId, assetId, log)
+    }
 
     if (options.persist) {
       writeFileSync(

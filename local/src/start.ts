@@ -1,7 +1,7 @@
 import { defaultDataDir, portsFromSettings, userSettings } from './config'
 import { consoleLog } from './log'
 import { startPlatform, type Platform } from './platform'
-import { DEMO_PASSWORD, demoUsers } from './seed-demo'
+import { DEMO_PASSWORD, demoUsers, extraDemoUsers } from './seed-demo'
 
 function table(platform: Platform): string {
   const rows: [string, string][] = [
@@ -14,6 +14,7 @@ function table(platform: Platform): string {
     ['S3 endpoint', `${platform.urls.s3}  (bucket ${platform.env.S3_BUCKET}, keys S3RVER/S3RVER)`],
   ]
   for (const user of demoUsers) rows.push([`Demo ${user.role}`, `${user.email} / ${DEMO_PASSWORD}`])
+  rows.push(['Also', extraDemoUsers.map((user) => user.email).join(', ')])
   const width = Math.max(...rows.map(([k]) => k.length))
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)
   const rule = '-'.repeat(Math.max(...lines.map((l) => l.length)) + 2)
