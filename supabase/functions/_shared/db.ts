@@ -66,7 +66,7 @@ export function readPoolFor(userId: string | undefined): {
   return { sql: rep, target: 'replica' }
 }
 
-async function enterAs(tx: Tx, role: 'authenticated' | null, claims: Claims | null) {
+async function enterAs(tx: Tx, role: 'authenticated' | 'anon' | null, claims: Claims | null) {
   // One round trip: set_config(..., true) is transaction-local, exactly like SET LOCAL.
   if (role) {
     await tx`select set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS())}, true),
@@ -84,6 +84,15 @@ export async function asUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Pro
     return await fn(tx)
   })
   markWrite(user.id)
+  return result as T
+}
+
+/** A transaction as the anonymous role: public forms (waitlist), still under RLS. */
+export async function asAnon<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await primary().begin(async (tx) => {
+    await enterAs(tx, 'anon', { role: 'anon' } as unknown as Claims)
+    return await fn(tx)
+  })
   return result as T
 }
 

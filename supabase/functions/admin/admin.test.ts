@@ -1,0 +1,175 @@
+// Integration: the admin console (ADM-1/2, ORG-1 decisions, ORG-2) and the waitlist (WL-1).
+import assert from 'node:assert/strict'
+import { closePools } from '../_shared/db.ts'
+import { api, createOrg, platformAvailable, serviceSql, signUp } from '../_shared/testing.ts'
+
+const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+
+Deno.test({
+  ...opts,
+  name: 'ADM: only admins; dashboard, orgs, users, requests, moderation, jobs, devices',
+  fn: async () => {
+    const admin = await signUp('admin')
+    const user = await signUp('plainuser')
+    await serviceSql(
+      (sql) => sql`update public.profiles set platform_role = 'admin' where id = ${admin.id}`,
+    )
+    const userProfile = (await api('me', { token: user.token })).body.profile
+
+    for (const path of [
+      'admin/dashboard',
+      'admin/orgs',
+      'admin/users',
+      'admin/jobs',
+      'admin/devices',
+      'admin/narrations',
+    ]) {
+      const res = await api(path, { token: user.token })
+      assert.equal(res.status, 403, path)
+    }
+    const me = await api('me', { token: admin.token })
+    assert.equal(me.body.landing, 'admin')
+
+    const dashboard = await api('admin/dashboard', { token: admin.token })
+    assert.equal(dashboard.status, 200, JSON.stringify(dashboard.body))
+    assert.equal(dashboard.body.daily.length, 30)
+    assert.ok('failed_jobs_72h' in dashboard.body.counts)
+
+    // ORG-2: create directly for an owner, with slug and limit.
+    const slug = `adm-${crypto.randomUUID().slice(0, 8)}`
+    const created = await api('admin/orgs', {
+      token: admin.token,
+      body: {
+        name: 'Union XV',
+        slug,
+        ownerUsername: userProfile.username,
+        storageLimitBytes: 2048,
+      },
+    })
+    assert.equal(created.status, 201, JSON.stringify(created.body))
+    const orgId = created.body.org.id
+    assert.equal((await api(`orgs/${orgId}`, { token: user.token })).body.role, 'owner')
+    assert.equal(
+      (
+        await api('admin/orgs', {
+          token: admin.token,
+          body: { name: 'Dup', slug, ownerUsername: userProfile.username },
+        })
+      ).status,
+      409,
+    )
+    const edited = await api(`admin/orgs/${orgId}`, {
+      token: admin.token,
+      method: 'PATCH',
+      body: { storageLimitBytes: 4096 },
+    })
+    assert.equal(edited.body.org.storage_limit_bytes, 4096)
+    const found = await api(`admin/orgs?q=${slug}`, { token: admin.token })
+    assert.equal(found.body.items.length, 1)
+
+    // ORG-1: a request approved once; a second decision is refused.
+    const request = await api('orgs/requests', {
+      token: user.token,
+      body: { name: 'Sevens Squad', type: 'team' },
+    })
+    const pending = await api('admin/org-requests', { token: admin.token })
+    assert.ok(pending.body.items.some((r: { id: string }) => r.id === request.body.request.id))
+    const approved = await api(`admin/org-requests/${request.body.request.id}/approve`, {
+      token: admin.token,
+      body: {},
+    })
+    assert.equal(approved.status, 200, JSON.stringify(approved.body))
+    const twice = await api(`admin/org-requests/${request.body.request.id}/reject`, {
+      token: admin.token,
+      body: { notes: 'no' },
+    })
+    assert.equal(twice.status, 409)
+    assert.equal(twice.body.error.code, 'REQUEST_ALREADY_DECIDED')
+    const other = await api('orgs/requests', {
+      token: user.token,
+      body: { name: 'Another', type: 'academy' },
+    })
+    const rejected = await api(`admin/org-requests/${other.body.request.id}/reject`, {
+      token: admin.token,
+      body: { notes: 'Duplicate' },
+    })
+    assert.equal(rejected.body.request.status, 'rejected')
+
+    // Users: role change, never one's own.
+    const promoted = await api(`admin/users/${user.id}`, {
+      token: admin.token,
+      method: 'PATCH',
+      body: { platformRole: 'moderator' },
+    })
+    assert.equal(promoted.body.user.platform_role, 'moderator')
+    assert.equal(
+      (
+        await api(`admin/users/${admin.id}`, {
+          token: admin.token,
+          method: 'PATCH',
+          body: { platformRole: 'user' },
+        })
+      ).status,
+      403,
+    )
+    // A moderator may moderate narrations but not run the console.
+    assert.equal((await api('admin/narrations', { token: user.token })).status, 200)
+    assert.equal((await api('admin/dashboard', { token: user.token })).status, 403)
+
+    assert.equal((await api('admin/jobs?status=failed', { token: admin.token })).status, 200)
+    assert.equal((await api('admin/devices', { token: admin.token })).status, 200)
+    assert.equal((await api('admin/media?status=failed', { token: admin.token })).status, 200)
+
+    // Deleting an org needs its slug retyped.
+    const victim = await createOrg(user, 'Short Lived')
+    const wrong = await api(`admin/orgs/${victim.id}`, {
+      token: admin.token,
+      method: 'DELETE',
+      body: { confirmSlug: 'nope' },
+    })
+    assert.equal(wrong.status, 400)
+    const gone = await api(`admin/orgs/${victim.id}`, {
+      token: admin.token,
+      method: 'DELETE',
+      body: { confirmSlug: victim.slug },
+    })
+    assert.equal(gone.status, 204)
+    assert.equal((await api(`orgs/${victim.id}`, { token: user.token })).status, 404)
+  },
+})
+
+Deno.test({
+  ...opts,
+  name: 'WL-1: public waitlist with validation, duplicate message, honeypot and confirmation mail',
+  fn: async () => {
+    const email = `wl-${crypto.randomUUID().slice(0, 8)}@example.com`
+    const joined = await api('waitlist', { body: { email, name: 'Sam', organization: 'Bath RFC' } })
+    assert.equal(joined.status, 201, JSON.stringify(joined.body))
+    assert.equal(joined.body.mailed, true)
+    const again = await api('waitlist', { body: { email: email.toUpperCase() } })
+    assert.equal(again.status, 409)
+    assert.equal(again.body.error.code, 'ALREADY_ON_WAITLIST')
+    assert.equal((await api('waitlist', { body: { email: 'not-an-email' } })).status, 400)
+    assert.equal(
+      (await api('waitlist', { body: { email: `x${email}`, message: 'x'.repeat(3000) } })).status,
+      400,
+    )
+    const bot = await api('waitlist', { body: { email: `bot-${email}`, website: 'http://spam' } })
+    assert.equal(bot.status, 201)
+    const stored = await serviceSql(
+      (sql) => sql`select email from public.waitlist where email like ${`%${email}`}`,
+    )
+    assert.deepEqual(
+      stored.map((r) => r.email),
+      [email],
+    )
+    const mailbox = await fetch(
+      `${Deno.env.get('SUPABASE_URL')}/mailbox/api/messages?to=${encodeURIComponent(email)}`,
+    )
+    const messages = (await mailbox.json()).messages
+    assert.equal(messages.length, 1)
+    assert.match(messages[0].subject, /waitlist/)
+  },
+})
+
+Deno.test({ ...opts, name: 'admin tests: close pools', fn: () => closePools() })

@@ -1,0 +1,4 @@
+import { serve } from '../_shared/router.ts'
+import { assignmentRoutes } from './routes.ts'
+
+serve('assignments', assignmentRoutes)
