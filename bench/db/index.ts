@@ -109,7 +109,7 @@ async function hotQueries(db: PGlite, plans: string[]) {
       '## hybrid search: vector candidates, exact within the org (member, RLS)\n' +
         (await explain(
           db,
-          `select id from public.narrations n where n.org_id = $1 and n.embedding is not null order by (n.embedding <=> $2::extensions.halfvec)::float8 limit 50`,
+          `select id from public.narrations n where n.org_id = $1 and n.embedding is not null order by (n.embedding operator(extensions.<=>) $2::extensions.halfvec)::float8 limit 50`,
           [p.org_id, probe],
         )),
     )
@@ -150,7 +150,7 @@ async function vectorIndexes(plans: string[]) {
     const exact = async (col: string, cast: string, q: string) =>
       (
         await db.query<{ id: string }>(
-          `select id from public.narrations order by (${col} <=> $1::${cast})::float8 limit 10`,
+          `select id from public.narrations order by (${col} operator(extensions.<=>) $1::${cast})::float8 limit 10`,
           [q],
         )
       ).rows.map((r) => r.id)
@@ -160,7 +160,7 @@ async function vectorIndexes(plans: string[]) {
       const ids: string[][] = []
       const t = await timeIt(queries.length, async (i) => {
         const r = await db.query<{ id: string }>(
-          `select id from public.narrations order by ${col} <=> $1::${cast} limit 10`,
+          `select id from public.narrations order by ${col} operator(extensions.<=>) $1::${cast} limit 10`,
           [queries[i]],
         )
         ids[i] = r.rows.map((x) => x.id)
@@ -211,7 +211,7 @@ async function vectorIndexes(plans: string[]) {
         `## vector ${label}\n` +
           (await explain(
             db,
-            `select id from public.narrations order by ${col} <=> $1::${cast} limit 10`,
+            `select id from public.narrations order by ${col} operator(extensions.<=>) $1::${cast} limit 10`,
             [queries[0]],
           )),
       )
