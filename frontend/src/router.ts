@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from './stores/session'
 import { landingRoute } from './lib/landing'
+import type { OrgRole } from './lib/types'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -9,6 +10,8 @@ declare module 'vue-router' {
     /** Only for signed-out visitors; a signed-in user is sent to their landing page. */
     guestOnly?: boolean
     title?: string
+    /** Lowest org role that may open the screen (PRODUCT.md capabilities). */
+    minRole?: OrgRole
   }
 }
 
@@ -54,20 +57,63 @@ export const routes: RouteRecordRaw[] = [
   },
   {
     path: '/orgs/:orgId',
-    name: 'org',
-    redirect: (to) => ({ name: 'library', params: to.params }),
+    component: () => import('./layouts/OrgLayout.vue'),
+    children: [
+      {
+        path: '',
+        name: 'org',
+        component: () => import('./pages/org/OverviewPage.vue'),
+        meta: { title: 'Overview' },
+      },
+      {
+        path: 'library',
+        name: 'library',
+        component: () => import('./pages/org/LibraryPage.vue'),
+        meta: { title: 'Library' },
+      },
+      {
+        path: 'media/:assetId',
+        name: 'player',
+        component: () => import('./pages/org/PlayerPage.vue'),
+        meta: { title: 'Review' },
+      },
+      {
+        path: 'search',
+        name: 'search',
+        component: () => import('./pages/org/SearchPage.vue'),
+        meta: { title: 'Search' },
+      },
+      {
+        path: 'feed',
+        name: 'feed',
+        component: () => import('./pages/org/FeedPage.vue'),
+        meta: { title: 'Feed' },
+      },
+      {
+        path: 'assignments',
+        name: 'assignments',
+        component: () => import('./pages/org/AssignmentsPage.vue'),
+        meta: { title: 'Assignments', minRole: 'staff' },
+      },
+      {
+        path: 'members',
+        name: 'members',
+        component: () => import('./pages/org/MembersPage.vue'),
+        meta: { title: 'Members', minRole: 'staff' },
+      },
+      {
+        path: 'usage',
+        name: 'usage',
+        component: () => import('./pages/org/UsagePage.vue'),
+        meta: { title: 'Storage usage', minRole: 'staff' },
+      },
+    ],
   },
   {
-    path: '/orgs/:orgId/library',
-    name: 'library',
-    component: () => import('./pages/org/LibraryPage.vue'),
-    meta: { title: 'Library' },
-  },
-  {
-    path: '/orgs/:orgId/media/:assetId',
-    name: 'player',
-    component: () => import('./pages/org/PlayerPage.vue'),
-    meta: { title: 'Watch' },
+    path: '/forbidden',
+    name: 'forbidden',
+    component: () => import('./pages/ForbiddenPage.vue'),
+    meta: { title: 'Not allowed' },
   },
   {
     path: '/:pathMatch(.*)*',
@@ -87,6 +133,14 @@ export function createAppRouter() {
       return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
     }
     if (to.meta.guestOnly && session.signedIn) return { name: 'landing' }
+    const orgId = to.params.orgId as string | undefined
+    if (orgId && session.signedIn) {
+      if (!session.me) await session.loadMe().catch(() => null)
+      if (!session.isPlatformAdmin && !session.roleIn(orgId)) return { name: 'not-found' }
+      if (to.meta.minRole && !session.can(orgId, to.meta.minRole)) {
+        return { name: 'forbidden', query: { from: to.fullPath } }
+      }
+    }
     if (to.name === 'landing' && session.signedIn) {
       const me = session.me ?? (await session.loadMe().catch(() => null))
       if (me) return landingRoute(me, router.hasRoute('admin'))
