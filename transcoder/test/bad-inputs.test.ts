@@ -48,7 +48,7 @@ describe('bad inputs', () => {
       expect(job.state, bad.name).toBe('failed')
       // Not retried: the same file fails the same way every time.
       expect(job.attempt, bad.name).toBe(1)
-      const { rows } = await platform.pg.query<Record<string, unknown>>(
+      const { rows } = await platform.query<Record<string, unknown>>(
         'select status, error_code, error_message, playable, renditions from public.media_assets where id = $1',
         [upload.assetId],
       )

@@ -31,7 +31,7 @@ afterAll(async () => {
 })
 
 async function assetRow(assetId: string) {
-  const { rows } = await platform.pg.query<Record<string, unknown>>(
+  const { rows } = await platform.query<Record<string, unknown>>(
     'select status, progress, playable, renditions, error_code from public.media_assets where id = $1',
     [assetId],
   )

@@ -28,7 +28,7 @@ async function transcode(name: keyof typeof goodInputs) {
     const row = await platform.db.job(upload.jobId)
     return row && row.state !== 'queued' && row.state !== 'running' ? row : null
   }, `job ${upload.jobId}`)
-  const { rows } = await platform.pg.query<Record<string, unknown>>(
+  const { rows } = await platform.query<Record<string, unknown>>(
     'select * from public.media_assets where id = $1',
     [upload.assetId],
   )

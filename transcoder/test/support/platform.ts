@@ -17,6 +17,11 @@ const repoRoot = join(import.meta.dirname, '..', '..', '..')
 
 export interface TestPlatform {
   pg: PGlite
+  /**
+   * Queries through the wire protocol like every other client. Direct pg.query calls would
+   * interleave with socket clients' multi-step extended-protocol flows on the one backend.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[] }>
   dbUrl: string
   s3Endpoint: string
   dir: string
@@ -79,14 +84,18 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     secretAccessKey: 'S3RVER',
     forcePathStyle: true,
   })
+  const query = async <T>(text: string, params: unknown[] = []) => ({
+    rows: await db.query<T>(text, params),
+  })
   const orgId = randomUUID()
-  await pg.query(`insert into public.organizations (id, slug, name) values ($1, $2, 'Test RFC')`, [
+  await query(`insert into public.organizations (id, slug, name) values ($1, $2, 'Test RFC')`, [
     orgId,
     `test-${orgId.slice(0, 8)}`,
   ])
 
   return {
     pg,
+    query,
     dbUrl,
     s3Endpoint,
     dir,
@@ -95,7 +104,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     env,
     async createUpload(file, options = {}) {
       const body = await readFile(file)
-      const { rows } = await pg.query<{ id: string }>(`select private.uuid_v7() as id`)
+      const { rows } = await query<{ id: string }>(`select private.uuid_v7()::text as id`)
       const assetId = rows[0]!.id
       const prefix = `orgs/${orgId}/media/${assetId}`
       const ext = file.slice(file.lastIndexOf('.'))
@@ -103,13 +112,13 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       await storage.client.send(
         new PutObjectCommand({ Bucket: 'media', Key: originalKey, Body: body }),
       )
-      await pg.query(
+      await query(
         `insert into public.media_assets
            (id, org_id, name, status, file_name, content_type, size_bytes, storage_prefix, original_key)
          values ($1, $2, 'Test match', 'uploaded', $3, 'video/mp4', $4, $5, $6)`,
         [assetId, orgId, file.split('/').pop(), body.length, prefix, originalKey],
       )
-      const job = await pg.query<{ id: string }>(
+      const job = await query<{ id: string }>(
         `insert into public.jobs (org_id, media_asset_id, type, max_attempts)
          values ($1, $2, 'transcode', $3) returning id`,
         [orgId, assetId, options.maxAttempts ?? 3],
