@@ -11,6 +11,8 @@ export interface FunctionsHostOptions {
   functionsDir?: string
   /** Shared so npm: packages download once for every platform and test run. */
   denoDir?: string
+  /** Restart the host when a function's source changes (developer runs; like `functions serve`). */
+  watch?: boolean
 }
 
 export interface FunctionsHost {
@@ -43,6 +45,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     denoBin,
     [
       'run',
+      ...(options.watch ? ['--watch', '--no-clear-screen'] : []),
       '--allow-net',
       '--allow-env',
       '--allow-read',

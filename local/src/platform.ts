@@ -32,6 +32,8 @@ export interface PlatformOptions {
   autoconfirm?: boolean
   /** Override where functions live (tests). */
   functionsDir?: string
+  /** Reload functions when their source changes. */
+  watchFunctions?: boolean
 }
 
 export interface PlatformUrls {
@@ -185,6 +187,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             env,
             log: prefixed(log, 'functions'),
             functionsDir: options.functionsDir,
+            watch: options.watchFunctions ?? false,
           }),
         )
       : Promise.resolve(undefined)

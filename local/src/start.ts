@@ -57,6 +57,7 @@ async function main() {
     withWorker: true,
     withSpa: true,
     withFunctions: true,
+    watchFunctions: true,
     seedDemo: settings.SEED_DEMO !== 'false',
     autoconfirm: settings.AUTH_AUTOCONFIRM !== 'false',
     log: consoleLog,
