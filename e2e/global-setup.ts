@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { startPlatform } from '../local/src/platform.ts'
+import { startPlatform } from '../local/src/platform'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,7 +26,7 @@ export default async function setup(project: TestProject) {
     log: process.env.E2E_VERBOSE ? console.log : () => {},
   })
   project.provide('spaUrl', platform.urls.spa)
-  project.provide('apiUrl', platform.env.SUPABASE_URL)
+  project.provide('apiUrl', platform.urls.api)
   project.provide('artifactsDir', join(import.meta.dirname, '..', 'test-results', 'e2e'))
   return async () => {
     await platform.stop()

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot, uniqueUser } from './browser.ts'
-import { generateFakeVideo, generateMatchVideo } from './media.ts'
+import { launchBrowser, screenshot, uniqueUser } from './browser'
+import { generateFakeVideo, generateMatchVideo } from './media'
 
 // Issue 2's slice as a coach does it: sign up, create a club, upload, wait, play.
 describe('walking skeleton in a real browser', () => {
@@ -47,7 +47,7 @@ describe('walking skeleton in a real browser', () => {
 
     const row = page.getByTestId('media-row').filter({ hasText: 'e2e-match' })
     await expect
-      .poll(() => row.getAttribute('data-status'), { timeout: 180_000, intervals: [1000] })
+      .poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 1000 })
       .toBe('complete')
     await screenshot(page, artifacts, 'slice-02-library-complete')
 
@@ -92,7 +92,7 @@ describe('walking skeleton in a real browser', () => {
 
     const row = page.getByTestId('media-row').filter({ hasText: 'not-really-a-video' })
     await expect
-      .poll(() => row.getAttribute('data-status'), { timeout: 120_000, intervals: [1000] })
+      .poll(() => row.getAttribute('data-status'), { timeout: 120_000, interval: 1000 })
       .toBe('failed')
     const reason = (await row.getByTestId('media-status').innerText()).toLowerCase()
     // A coach must learn what went wrong and what to do, not an ffmpeg message.

@@ -1,6 +1,7 @@
 // The database adapter: the job lifecycle through the private.* worker functions (the job row is
 // the truth), media_assets updates, and the compute_devices heartbeat. Wraps postgres.js only.
 import postgres from 'postgres'
+import { hostname } from 'node:os'
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
 
@@ -116,7 +117,6 @@ export function assetAssignments(patch: AssetPatch): string {
 
 export class Database {
   readonly sql: postgres.Sql
-  private deviceColumns: Promise<Map<string, string> | null> | undefined
 
   constructor(url: string) {
     // Two connections: one for heartbeats so they never wait behind a long query.
@@ -216,64 +216,26 @@ export class Database {
     await this.query(`update public.media_assets set ${assignments} where id = $1::uuid`, [assetId])
   }
 
-  /** TX-7: guarded, because compute_devices arrives in a later migration. */
-  async deviceHeartbeat(beat: DeviceBeat): Promise<boolean> {
-    this.deviceColumns ??= this.loadDeviceColumns()
-    const columns = await this.deviceColumns
-    if (!columns) return false
-    const key = columns.get('key')!
-    const values = new Map<string, unknown>([
-      [key, beat.workerId],
-      [columns.get('seen')!, new Date()],
-    ])
-    if (columns.has('status')) values.set(columns.get('status')!, beat.status)
-    if (columns.has('kind'))
-      values.set(columns.get('kind')!, beat.encoder === 'nvenc' ? 'gpu' : 'cpu')
-    if (columns.has('details')) {
-      values.set(columns.get('details')!, {
-        encoder: beat.encoder,
-        jobs: beat.currentJobIds,
-        ...beat.details,
-      })
-    }
-    const names = [...values.keys()].map(identifier)
-    const literals = [...values.values()].map(literal)
-    const set = names.map((n, i) => `${n} = ${literals[i]}`).join(', ')
-    const updated = await this.query<{ one: number }>(
-      `update public.compute_devices set ${set} where ${identifier(key)} = $1 returning 1 as one`,
-      [beat.workerId],
+  /** TX-7: one row per worker, kept current by the heartbeat; admins read it (ADM-2). */
+  async deviceHeartbeat(beat: DeviceBeat): Promise<void> {
+    await this.query(
+      `insert into public.compute_devices
+         (id, hostname, kind, encoder, status, current_job_id, version, metadata, last_heartbeat_at)
+       values ($1, $2, $3, $4, $5::public.device_status, $6::uuid, $7, $8::jsonb, now())
+       on conflict (id) do update set
+         hostname = excluded.hostname, kind = excluded.kind, encoder = excluded.encoder,
+         status = excluded.status, current_job_id = excluded.current_job_id,
+         version = excluded.version, metadata = excluded.metadata, last_heartbeat_at = now()`,
+      [
+        beat.workerId,
+        hostname(),
+        beat.encoder === 'nvenc' ? 'gpu' : 'cpu',
+        beat.encoder,
+        beat.status,
+        beat.currentJobIds[0] ?? null,
+        process.env.WORKER_VERSION ?? null,
+        JSON.stringify({ jobs: beat.currentJobIds, ...beat.details }),
+      ],
     )
-    if (updated.length === 0) {
-      await this.query(
-        `insert into public.compute_devices (${names.join(', ')}) values (${literals.join(', ')})`,
-      )
-    }
-    return true
-  }
-
-  private async loadDeviceColumns(): Promise<Map<string, string> | null> {
-    const [exists] = await this.query<{ ok: boolean }>(
-      "select to_regclass('public.compute_devices') is not null as ok",
-    )
-    if (!exists?.ok) {
-      this.deviceColumns = undefined // look again later: the migration may land while we run
-      return null
-    }
-    const rows = await this.query<{ column_name: string }>(
-      `select column_name from information_schema.columns
-        where table_schema = 'public' and table_name = 'compute_devices'`,
-    )
-    const names = new Set(rows.map((r) => r.column_name))
-    const pick = (...candidates: string[]) => candidates.find((c) => names.has(c))
-    const map = new Map<string, string>()
-    const roles: [string, string | undefined][] = [
-      ['key', pick('worker_id', 'device_id', 'name', 'hostname')],
-      ['seen', pick('last_heartbeat_at', 'last_seen_at', 'heartbeat_at')],
-      ['status', pick('status')],
-      ['kind', pick('kind')],
-      ['details', pick('details', 'metadata', 'info')],
-    ]
-    for (const [role, column] of roles) if (column) map.set(role, column)
-    return map.has('key') && map.has('seen') ? map : null
   }
 }
