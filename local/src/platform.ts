@@ -114,9 +114,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const children: Child[] = []
   let stopped = false
 
+  const seedAbort = new AbortController()
   const stop = async () => {
     if (stopped) return
     stopped = true
+    seedAbort.abort()
     // Reverse start order: the worker hands its job back before the database goes away.
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -287,6 +289,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           sql,
           waitForWorker: withWorker,
           persist: !inMemory,
+          signal: seedAbort.signal,
         })
         // Errors are reported by the seed itself; keep an unobserved rejection from crashing.
         platform.seeding.catch(() => {})

@@ -49,6 +49,8 @@ export interface SeedOptions {
   /** Length of the generated match; tests use a short one. */
   videoSeconds?: number
   supabaseDir?: string
+  /** Aborted when the platform stops: ffmpeg is killed and the seed ends quietly (it resumes next start). */
+  signal?: AbortSignal
 }
 
 interface Session {
@@ -125,7 +127,7 @@ async function tableExists(sql: Sql, name: string): Promise<boolean> {
   return !!rows[0]?.found
 }
 
-function generateMatch(file: string, seconds: number): Promise<void> {
+function generateMatch(file: string, seconds: number, signal?: AbortSignal): Promise<void> {
   const args = [
     '-hide_banner',
     '-loglevel',
@@ -159,7 +161,7 @@ function generateMatch(file: string, seconds: number): Promise<void> {
     file,
   ]
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], signal })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', reject)
@@ -406,7 +408,7 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
         const file = join(dir, 'demo-match.mp4')
         const seconds = options.videoSeconds ?? 60
         log(`generating a ${seconds} s 1080p match with ffmpeg…`)
-        await generateMatch(file, seconds)
+        await generateMatch(file, seconds, options.signal)
         assetId = await uploadLikeTheBrowser(platform, coach.access_token, orgId, file, log)
       } finally {
         rmSync(dir, { recursive: true, force: true })
@@ -425,6 +427,10 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
     }
     log(`demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   } catch (error) {
+    if (options.signal?.aborted) {
+      log('demo seed interrupted; it resumes on the next start')
+      return
+    }
     const message =
       error instanceof SeedError ? error.message : ((error as Error).stack ?? String(error))
     log(`demo seed stopped: ${message}`)
