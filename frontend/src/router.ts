@@ -96,6 +96,18 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'Assignments', minRole: 'staff' },
       },
       {
+        path: 'playlists',
+        name: 'playlists',
+        component: () => import('./pages/org/PlaylistsPage.vue'),
+        meta: { title: 'Playlists' },
+      },
+      {
+        path: 'groups',
+        name: 'groups',
+        component: () => import('./pages/org/GroupsPage.vue'),
+        meta: { title: 'Groups', minRole: 'staff' },
+      },
+      {
         path: 'members',
         name: 'members',
         component: () => import('./pages/org/MembersPage.vue'),

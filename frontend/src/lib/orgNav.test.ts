@@ -6,7 +6,7 @@ const names = (items: { name: string }[]) => items.map((i) => i.name)
 
 describe('role-based navigation', () => {
   it('shows members only the member screens', () => {
-    expect(names(visibleNav('member'))).toEqual(['org', 'library', 'feed', 'search'])
+    expect(names(visibleNav('member'))).toEqual(['org', 'library', 'feed', 'search', 'playlists'])
   })
 
   it('adds the staff screens for staff and above', () => {
@@ -18,7 +18,7 @@ describe('role-based navigation', () => {
 
   it('shows nothing to a non-member, everything to a platform admin', () => {
     expect(visibleNav(null)).toEqual([])
-    expect(visibleNav(null, true)).toHaveLength(7)
+    expect(visibleNav(null, true)).toHaveLength(9)
   })
 
   it('guards the same staff-only screens in the router as the nav hides', () => {
@@ -26,6 +26,6 @@ describe('role-based navigation', () => {
     const guarded = (org?.children ?? [])
       .filter((c) => c.meta?.minRole === 'staff')
       .map((c) => c.name)
-    expect(guarded.sort()).toEqual(['assignments', 'members', 'usage'])
+    expect(guarded.sort()).toEqual(['assignments', 'groups', 'members', 'usage'])
   })
 })

@@ -13,7 +13,9 @@ export const ORG_NAV: NavItem[] = [
   { name: 'library', label: 'Library', minRole: 'member' },
   { name: 'feed', label: 'Feed', minRole: 'member' },
   { name: 'search', label: 'Search', minRole: 'member' },
+  { name: 'playlists', label: 'Playlists', minRole: 'member' },
   { name: 'assignments', label: 'Assignments', minRole: 'staff' },
+  { name: 'groups', label: 'Groups', minRole: 'staff' },
   { name: 'members', label: 'Members', minRole: 'staff' },
   { name: 'usage', label: 'Usage', minRole: 'staff' },
 ]
