@@ -12,6 +12,8 @@ declare module 'vue-router' {
     title?: string
     /** Lowest org role that may open the screen (PRODUCT.md capabilities). */
     minRole?: OrgRole
+    /** Platform admins only (ADM-1/2). */
+    platformAdmin?: boolean
   }
 }
 
@@ -122,6 +124,12 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/admin',
+    name: 'admin',
+    component: () => import('./pages/admin/AdminPage.vue'),
+    meta: { title: 'Admin console', platformAdmin: true },
+  },
+  {
     path: '/forbidden',
     name: 'forbidden',
     component: () => import('./pages/ForbiddenPage.vue'),
@@ -145,6 +153,10 @@ export function createAppRouter() {
       return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
     }
     if (to.meta.guestOnly && session.signedIn) return { name: 'landing' }
+    if (to.meta.platformAdmin && !session.isPlatformAdmin) {
+      if (!session.me) await session.loadMe().catch(() => null)
+      if (!session.isPlatformAdmin) return { name: 'forbidden', query: { from: to.fullPath } }
+    }
     const orgId = to.params.orgId as string | undefined
     if (orgId && session.signedIn) {
       if (!session.me) await session.loadMe().catch(() => null)
