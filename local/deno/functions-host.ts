@@ -20,6 +20,12 @@ if (!functionsDir) {
   Deno.exit(2)
 }
 
+// One function's stray promise must not take every other function down with the process.
+globalThis.addEventListener('unhandledrejection', (event) => {
+  console.error('unhandled rejection in a function:', event.reason)
+  event.preventDefault()
+})
+
 const realServe = Deno.serve.bind(Deno)
 const functions = new Map<string, Loaded>()
 

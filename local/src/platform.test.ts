@@ -35,6 +35,13 @@ beforeAll(async () => {
       }, { headers: { 'x-request-id': 'from-function' } })
     })`,
   )
+  writeFunction(
+    'leaky',
+    `Deno.serve(() => {
+      Promise.reject(new Error('stray rejection'))
+      return new Response('leaked')
+    })`,
+  )
   writeFunction('options-form', `Deno.serve({ port: 9999 }, () => new Response('second form'))`)
   writeFunction('broken', `import './missing-module.ts'\nDeno.serve(() => new Response('never'))`)
   mkdirSync(join(functionsDir, '_shared'), { recursive: true })
@@ -100,6 +107,16 @@ describe('functions behind the gateway', () => {
     expect(body.error.code).toBe('FUNCTION_LOAD_FAILED')
     expect(lines.some((line) => line.includes('function broken failed to load'))).toBe(true)
     expect((await fetch(`${platform.urls.functions}/echo`)).status).toBe(200)
+  })
+
+  it('survives a function that leaves a promise rejected', async () => {
+    expect(await (await fetch(`${platform.urls.functions}/leaky`)).text()).toBe('leaked')
+    // Wait until the host has seen the rejection; only then is its survival meaningful.
+    while (!lines.some((line) => line.includes('stray rejection'))) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect((await fetch(`${platform.urls.functions}/echo`)).status).toBe(200)
+    expect(lines.some((line) => line.includes('exited unexpectedly'))).toBe(false)
   })
 
   it('answers 404 for _shared, folders without index.ts and unknown names', async () => {

@@ -114,6 +114,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const children: Child[] = []
   let stopped = false
 
+  // A child that dies while the platform runs is said loudly; its output above tells why.
+  const reportUnexpectedExit = (child: Child) => {
+    void child.exited.then((code) => {
+      if (!stopped) log(`${child.name} exited unexpectedly (code ${code}); restart with npm start`)
+    })
+  }
   const seedAbort = new AbortController()
   const stop = async () => {
     if (stopped) return
@@ -158,6 +164,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         },
       )
       children.push(spa)
+      reportUnexpectedExit(spa)
       cleanups.push(() => spa.stop(5000))
       spaReady = timed('spa', waitForPort(ports.spa, spa, 60_000))
       spaReady.catch(() => {})
@@ -214,6 +221,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       cleanups.push(() => host.stop())
     }
     for (const result of settled) if (result.status === 'rejected') throw result.reason
+    if (functionsResult.status === 'fulfilled' && functionsResult.value) {
+      reportUnexpectedExit(functionsResult.value.child)
+    }
     const db = (dbResult as PromiseFulfilledResult<Database>).value
     const functionsHost = (functionsResult as PromiseFulfilledResult<FunctionsHost | undefined>)
       .value
@@ -266,6 +276,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         log: prefixed(log, 'worker'),
       })
       children.push(worker)
+      reportUnexpectedExit(worker)
       cleanups.push(() => worker.stop(10_000))
     }
 
