@@ -124,6 +124,18 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
+    path: '/profile',
+    name: 'profile',
+    component: () => import('./pages/ProfilePage.vue'),
+    meta: { title: 'Profile' },
+  },
+  {
+    path: '/waitlist',
+    name: 'waitlist',
+    component: () => import('./pages/WaitlistPage.vue'),
+    meta: { public: true, title: 'Waitlist' },
+  },
+  {
     path: '/admin',
     name: 'admin',
     component: () => import('./pages/admin/AdminPage.vue'),
