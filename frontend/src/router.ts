@@ -80,6 +80,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'Review' },
       },
       {
+        path: 'media/:assetId/overview',
+        name: 'match-overview',
+        component: () => import('./pages/org/MatchOverviewPage.vue'),
+        meta: { title: 'Match overview' },
+      },
+      {
         path: 'search',
         name: 'search',
         component: () => import('./pages/org/SearchPage.vue'),
