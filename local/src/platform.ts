@@ -14,6 +14,7 @@ import { consoleLog, prefixed, type Log } from './log'
 import { createMailboxHandler, Mailbox, type Mail } from './mailbox'
 import { assertPortFree, freePort } from './ports'
 import { startStorage, type Storage } from './storage'
+import type { SeedResult } from './seed-demo'
 
 export interface PlatformOptions {
   /** Folder for all state (`<repo>/.data` for `npm start`), or 'memory' for a throwaway platform. */
@@ -61,7 +62,7 @@ export interface Platform {
   sendMail(mail: Mail): Promise<void>
   mailbox: Mailbox
   /** The demo seed, when it runs on this start. */
-  seeding?: Promise<void>
+  seeding?: Promise<SeedResult | undefined>
   stop(): Promise<void>
 }
 

@@ -235,8 +235,15 @@ async function uploadLikeTheBrowser(
   return asset.id
 }
 
-async function waitUntilPlayable(platform: Platform, token: string, assetId: string, log: Log) {
+/** Polls the asset until it is complete; returns when it first became playable and complete. */
+async function waitUntilPlayable(
+  platform: Platform,
+  token: string,
+  assetId: string,
+  log: Log,
+): Promise<{ playableAt: number; completeAt: number }> {
   let last = ''
+  let playableAt = 0
   const deadline = Date.now() + 15 * 60 * 1000
   while (Date.now() < deadline) {
     const { status, data } = await call<{
@@ -254,10 +261,12 @@ async function waitUntilPlayable(platform: Platform, token: string, assetId: str
     const line = `${asset.status} ${Math.floor((asset.progress ?? 0) * 10) * 10}%${asset.playable ? ' (playable)' : ''}`
     if (line !== last) log(`demo match: ${line}`)
     last = line
-    if (asset.status === 'complete') return
+    if (asset.playable && !playableAt) playableAt = Date.now()
+    if (asset.status === 'complete')
+      return { playableAt: playableAt || Date.now(), completeAt: Date.now() }
     if (asset.status === 'failed')
       throw new SeedError(`the demo match failed: ${asset.error?.message ?? 'no reason given'}`)
-    await new Promise((r) => setTimeout(r, 2000))
+    await new Promise((r) => setTimeout(r, 1000))
   }
   throw new SeedError('the demo match did not finish within 15 minutes')
 }
@@ -340,7 +349,18 @@ async function fillSeededRenditions(
 }
 
 /** Creates the demo through the real paths; idempotent across interrupted runs. */
-export async function seedDemo(platform: Platform, options: SeedOptions): Promise<void> {
+/** What the demo seed did, with the pipeline's timings when this start uploaded the match. */
+export interface SeedResult {
+  orgId: string
+  assetId: string
+  /** From "upload complete" to the first rung playable, and to the full ladder (B-3, TX-5). */
+  timings?: { uploadCompleteToPlayableMs: number; uploadCompleteToCompleteMs: number }
+}
+
+export async function seedDemo(
+  platform: Platform,
+  options: SeedOptions,
+): Promise<SeedResult | undefined> {
   const { log, sql } = options
   const started = Date.now()
   try {
@@ -402,6 +422,7 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
       await call(platform, 'DELETE', `/functions/v1/media/uploads/${stale.id}`, coach.access_token)
     }
     let assetId = previous.find((a) => a.status !== 'uploading')?.id
+    let uploadCompletedAt = 0
     if (!assetId) {
       const dir = mkdtempSync(join(tmpdir(), 'rugbycodex-seed-'))
       try {
@@ -410,12 +431,20 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
         log(`generating a ${seconds} s 1080p match with ffmpeg…`)
         await generateMatch(file, seconds, options.signal)
         assetId = await uploadLikeTheBrowser(platform, coach.access_token, orgId, file, log)
+        uploadCompletedAt = Date.now()
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
     }
+    let timings: SeedResult['timings']
     if (options.waitForWorker) {
-      await waitUntilPlayable(platform, coach.access_token, assetId, log)
+      const done = await waitUntilPlayable(platform, coach.access_token, assetId, log)
+      if (uploadCompletedAt) {
+        timings = {
+          uploadCompleteToPlayableMs: done.playableAt - uploadCompletedAt,
+          uploadCompleteToCompleteMs: done.completeAt - uploadCompletedAt,
+        }
+      }
       await fillSeededRenditions(platform, sql, orgId, assetId, log)
     }
 
@@ -426,10 +455,11 @@ export async function seedDemo(platform: Platform, options: SeedOptions): Promis
       )
     }
     log(`demo ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    return { orgId, assetId, timings }
   } catch (error) {
     if (options.signal?.aborted) {
       log('demo seed interrupted; it resumes on the next start')
-      return
+      return undefined
     }
     const message =
       error instanceof SeedError ? error.message : ((error as Error).stack ?? String(error))
