@@ -5,6 +5,7 @@ import { json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/ht
 import type { Route } from '../_shared/router.ts'
 import { getAsset, listMedia, mediaNamespace } from './library.ts'
 import { deleteAsset, mediaChanges, updateAsset } from './manage.ts'
+import { exportMatch, requestClipExport, toCsv } from './export.ts'
 import { playbackFor, signedPlaylist, signedStoryboard } from './playback.ts'
 import { MAX_UPLOAD_BYTES } from './upload-plan.ts'
 import { abortUpload, completeUpload, createUpload, resumeUpload } from './uploads.ts'
@@ -172,6 +173,33 @@ export const mediaRoutes: Route[] = [
     method: 'GET',
     pattern: '/:assetId/playback',
     handler: async ({ params, user }) => json(await playbackFor(user, uuidParam(params.assetId))),
+  },
+  {
+    method: 'GET',
+    pattern: '/:assetId/export',
+    handler: async ({ params, url, user, logOrg }) => {
+      const data = await exportMatch(user, uuidParam(params.assetId))
+      logOrg(data.match.id)
+      const safeName = data.match.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'match'
+      if (url.searchParams.get('format') === 'csv') {
+        return new Response(toCsv(data.segments), {
+          headers: {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${safeName}.csv"`,
+          },
+        })
+      }
+      return json(data, 200, { 'content-disposition': `attachment; filename="${safeName}.json"` })
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/:assetId/segments/:segmentId/mp4',
+    handler: async ({ params, user }) =>
+      json(
+        await requestClipExport(user, uuidParam(params.assetId), uuidParam(params.segmentId)),
+        202,
+      ),
   },
   {
     method: 'GET',
