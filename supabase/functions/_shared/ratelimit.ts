@@ -31,16 +31,14 @@ export async function hit(
   return { count, retryAfter: Math.max(1, Math.ceil((windowMs - (nowMs % windowMs)) / 1000)) }
 }
 
-export async function enforceRateLimit(req: Request, fn: string, userId?: string): Promise<void> {
-  const perUser = intEnv('RATE_LIMIT_USER_PER_MINUTE', 600)
-  const perIp = intEnv('RATE_LIMIT_IP_PER_MINUTE', 1200)
-  if (perUser <= 0 && perIp <= 0) return
-  const checks: Array<Promise<{ count: number; retryAfter: number; limit: number }>> = []
-  if (userId && perUser > 0) checks.push(hit(`u:${userId}`).then((r) => ({ ...r, limit: perUser })))
-  if (perIp > 0) checks.push(hit(`ip:${clientIp(req)}`).then((r) => ({ ...r, limit: perIp })))
+async function check(entries: Array<{ key: string; limit: number }>, fn: string): Promise<void> {
+  const active = entries.filter((e) => e.limit > 0)
+  if (active.length === 0) return
   let results
   try {
-    results = await Promise.all(checks)
+    results = await Promise.all(
+      active.map((e) => hit(e.key).then((r) => ({ ...r, limit: e.limit }))),
+    )
   } catch {
     // Fail open: a broken counter store must not take the API down.
     return
@@ -55,4 +53,27 @@ export async function enforceRateLimit(req: Request, fn: string, userId?: string
       { 'retry-after': String(over.retryAfter) },
     )
   }
+}
+
+/**
+ * Per-IP limits, checked before authentication so floods of bad tokens are throttled too.
+ * Public routes (no user) get a tighter budget than the IP as a whole, which may be a club's
+ * whole squad behind one NAT.
+ */
+export function limitByIp(req: Request, fn: string, publicRoute: boolean): Promise<void> {
+  const ip = clientIp(req)
+  return check(
+    [
+      { key: `ip:${ip}`, limit: intEnv('RATE_LIMIT_IP_PER_MINUTE', 3000) },
+      ...(publicRoute
+        ? [{ key: `anon:${ip}`, limit: intEnv('RATE_LIMIT_ANON_IP_PER_MINUTE', 300) }]
+        : []),
+    ],
+    fn,
+  )
+}
+
+/** Per-user limit for authenticated routes. */
+export function limitByUser(userId: string, fn: string): Promise<void> {
+  return check([{ key: `u:${userId}`, limit: intEnv('RATE_LIMIT_USER_PER_MINUTE', 600) }], fn)
 }

@@ -87,9 +87,9 @@ Deno.test('routes needing a user answer 401 without a token', async () => {
   assert.equal((await res.json()).error.code, 'UNAUTHORIZED')
 })
 
-Deno.test('the IP rate limit answers 429 with Retry-After', async () => {
+Deno.test('the public-route IP rate limit answers 429 with Retry-After', async () => {
   setCacheBackend(new MemoryBackend())
-  Deno.env.set('RATE_LIMIT_IP_PER_MINUTE', '3')
+  Deno.env.set('RATE_LIMIT_ANON_IP_PER_MINUTE', '3')
   try {
     const statuses: number[] = []
     let retryAfter: string | null = null
@@ -108,6 +108,25 @@ Deno.test('the IP rate limit answers 429 with Retry-After', async () => {
     const other = await call('', { headers: { 'x-forwarded-for': '203.0.113.10' } })
     assert.equal(other.status, 200)
     await other.body?.cancel()
+  } finally {
+    Deno.env.delete('RATE_LIMIT_ANON_IP_PER_MINUTE')
+    setCacheBackend(undefined)
+  }
+})
+
+Deno.test('bad-token floods are throttled per IP before authentication', async () => {
+  setCacheBackend(new MemoryBackend())
+  Deno.env.set('RATE_LIMIT_IP_PER_MINUTE', '2')
+  try {
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const res = await call('/private', {
+        headers: { 'x-forwarded-for': '198.51.100.7', authorization: 'Bearer forged' },
+      })
+      statuses.push(res.status)
+      await res.body?.cancel()
+    }
+    assert.deepEqual(statuses, [401, 401, 429, 429])
   } finally {
     Deno.env.delete('RATE_LIMIT_IP_PER_MINUTE')
     setCacheBackend(undefined)

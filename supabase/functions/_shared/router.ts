@@ -4,7 +4,7 @@
 import { authenticate, type AuthUser } from './auth.ts'
 import { corsHeaders, errorBody, errorResponse, HttpError, json, requestIdOf } from './http.ts'
 import { writeLog } from './log.ts'
-import { enforceRateLimit } from './ratelimit.ts'
+import { limitByIp, limitByUser } from './ratelimit.ts'
 
 export interface Context {
   req: Request
@@ -93,12 +93,14 @@ export function createRouter(fn: string, routes: Route[]): (req: Request) => Pro
         hit.route.names.forEach((name, i) => {
           params[name] = decodeURIComponent(hit.match![i + 1]!)
         })
+        const needsUser = (hit.route.auth ?? 'user') === 'user'
+        await limitByIp(req, fn, !needsUser)
         let user = undefined as unknown as AuthUser
-        if ((hit.route.auth ?? 'user') === 'user') {
+        if (needsUser) {
           user = await authenticate(req)
           userId = user.id
+          await limitByUser(user.id, fn)
         }
-        await enforceRateLimit(req, fn, userId)
         response = await hit.route.handler({
           req,
           url,
