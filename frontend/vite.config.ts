@@ -81,7 +81,8 @@ export default defineConfig(({ mode }) => ({
   build: {
     target: 'es2022',
     manifest: true,
-    sourcemap: mode !== 'production' ? true : 'hidden',
+    // Production ships no source maps: they would be public next to the bundle.
+    sourcemap: mode !== 'production',
     rolldownOptions: {
       output: {
         codeSplitting: { groups: vendorGroups },
