@@ -67,10 +67,16 @@ async function toApiError(error: unknown): Promise<ApiError> {
 }
 
 /** Calls `/functions/v1/<path>` as the signed-in user and returns the parsed JSON. */
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function api<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const { data, error } = await supabase().functions.invoke<T>(path, {
     method,
     body: body === undefined ? undefined : (body as Record<string, unknown>),
+    signal,
   })
   if (error) throw await toApiError(error)
   return data as T
