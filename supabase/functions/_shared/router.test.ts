@@ -53,6 +53,12 @@ Deno.test('routes match with params and a rest segment; every response has id + 
   assert.deepEqual(await root.json(), { root: true })
 })
 
+Deno.test('a malformed %-escape in a path parameter is a 404, not a crash', async () => {
+  const res = await call('/%E0%A4%A/hls/x')
+  assert.equal(res.status, 404)
+  assert.equal((await res.json()).error.code, 'NOT_FOUND')
+})
+
 Deno.test('unknown route 404, wrong method 405, preflight 204, all with the envelope', async () => {
   const missing = await call('/nope/deeper')
   assert.equal(missing.status, 404)

@@ -91,7 +91,12 @@ export function createRouter(fn: string, routes: Route[]): (req: Request) => Pro
         routeName = hit.route.pattern
         const params: Record<string, string> = {}
         hit.route.names.forEach((name, i) => {
-          params[name] = decodeURIComponent(hit.match![i + 1]!)
+          try {
+            params[name] = decodeURIComponent(hit.match![i + 1]!)
+          } catch {
+            // A malformed %-escape cannot name anything that exists.
+            throw new HttpError(404, 'NOT_FOUND', 'No such endpoint.')
+          }
         })
         const needsUser = (hit.route.auth ?? 'user') === 'user'
         await limitByIp(req, fn, !needsUser)
