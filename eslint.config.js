@@ -11,6 +11,8 @@ export default tseslint.config(
       '**/dist/**',
       '**/dev-dist/**',
       '.data/**',
+      '.deno/**',
+      '**/.*-tmp.*',
       'supabase/functions/**',
       'bench/out/**',
       'test-results/**',
@@ -25,7 +27,10 @@ export default tseslint.config(
   },
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'vue/multi-word-component-names': 'off',
       'vue/max-attributes-per-line': 'off',
       'vue/singleline-html-element-content-newline': 'off',
