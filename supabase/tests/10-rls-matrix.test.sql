@@ -99,6 +99,13 @@ insert into spec values
  $$insert into public.match_intelligence (media_asset_id, org_id, level, narration_count, model) values (tests.fx('media2_a'), tests.fx('org_a'), 'empty', 0, 'm')$$,
  $$update public.match_intelligence set headline = 'x' where media_asset_id = tests.fx('media_a')$$,
  $$delete from public.match_intelligence where media_asset_id = tests.fx('media_a')$$),
+-- Derived counts: readable like the media they describe, written only by triggers.
+('match_stats', '{----,s---,----,s---,s---,s---}',
+ $$select count(*) from public.match_stats where media_asset_id = tests.fx('media_a')$$,
+ $$insert into public.match_stats (media_asset_id, org_id, kind) values (tests.fx('media2_a'), tests.fx('org_a'), 'match')
+   on conflict (media_asset_id) do update set updated_at = now()$$,
+ $$update public.match_stats set narration_count = 99 where media_asset_id = tests.fx('media_a')$$,
+ $$delete from public.match_stats where media_asset_id = tests.fx('media_a')$$),
 ('assignments', '{----,s---,----,siud,siud,siud}',
  $$select count(*) from public.assignments where id = tests.fx('assignment_a')$$,
  $$insert into public.assignments (org_id, title) values (tests.fx('org_a'), 'New one')$$,
