@@ -1,0 +1,221 @@
+import { readFileSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import type { Page } from 'playwright-core'
+import { expect } from 'vitest'
+import { uniqueUser } from './browser'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The platform's Postgres, for the one step with no UI: making a platform admin. */
+    dbUrl: string
+  }
+}
+
+// Set-up shortcuts over the HTTP API. Only the scene is built here; what a test checks is always
+// driven through the SPA.
+
+export const ANON_KEY = 'sb_publishable_rugbycodex_local'
+
+export interface ApiUser extends ReturnType<typeof uniqueUser> {
+  id: string
+  token: string
+}
+
+export class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    what: string,
+  ) {
+    super(`${what} answered ${status}: ${JSON.stringify(body)}`)
+  }
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text()
+  try {
+    return text ? JSON.parse(text) : null
+  } catch {
+    return text
+  }
+}
+
+export async function signUpApi(apiUrl: string, prefix: string): Promise<ApiUser> {
+  const user = uniqueUser(prefix)
+  const res = await fetch(`${apiUrl}/auth/v1/signup`, {
+    method: 'POST',
+    headers: { apikey: ANON_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: user.email,
+      password: user.password,
+      data: { username: user.username, name: user.name },
+    }),
+  })
+  const body = (await readBody(res)) as {
+    access_token?: string
+    user?: { id: string }
+    session?: { access_token: string; user: { id: string } }
+  }
+  if (!res.ok) throw new HttpFailure(res.status, body, 'sign-up')
+  const token = body.access_token ?? body.session?.access_token
+  const id = body.user?.id ?? body.session?.user.id
+  if (!token || !id) throw new Error(`sign-up returned no session: ${JSON.stringify(body)}`)
+  return { ...user, id, token }
+}
+
+/** One edge-function call; answers status and parsed body without throwing. */
+export async function callFn(
+  apiUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${apiUrl}/functions/v1/${path}`, {
+    method,
+    headers: {
+      apikey: ANON_KEY,
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: await readBody(res) }
+}
+
+export async function fn<T>(
+  apiUrl: string,
+  user: ApiUser,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await callFn(apiUrl, user.token, method, path, body)
+  if (res.status >= 300) throw new HttpFailure(res.status, res.body, `${method} ${path}`)
+  return res.body as T
+}
+
+export async function createOrgApi(apiUrl: string, owner: ApiUser, name: string) {
+  const { org } = await fn<{ org: { id: string; name: string } }>(apiUrl, owner, 'POST', 'orgs', {
+    name,
+    type: 'team',
+  })
+  return org
+}
+
+/** A staff+ user adds `member` by username with a role (ORG-4). */
+export async function addMemberApi(
+  apiUrl: string,
+  manager: ApiUser,
+  orgId: string,
+  member: ApiUser,
+  role: 'member' | 'staff' = 'member',
+) {
+  await fn(apiUrl, manager, 'POST', `orgs/${orgId}/members`, { username: member.username, role })
+}
+
+/** Uploads a small file through the presigned multipart flow and waits until it is playable. */
+export async function uploadMediaApi(
+  apiUrl: string,
+  user: ApiUser,
+  orgId: string,
+  file: string,
+  name: string,
+): Promise<{ id: string; name: string }> {
+  const sizeBytes = statSync(file).size
+  const plan = await fn<{
+    asset: { id: string }
+    partSize: number
+    parts: { partNumber: number; url: string }[]
+  }>(apiUrl, user, 'POST', 'media/uploads', {
+    orgId,
+    fileName: basename(file),
+    sizeBytes,
+    contentType: 'video/mp4',
+    name,
+    kind: 'match',
+  })
+  const bytes = readFileSync(file)
+  const done: { partNumber: number; etag: string }[] = []
+  for (const part of plan.parts) {
+    const from = (part.partNumber - 1) * plan.partSize
+    const res = await fetch(part.url, {
+      method: 'PUT',
+      body: bytes.subarray(from, Math.min(sizeBytes, from + plan.partSize)),
+    })
+    if (!res.ok) throw new HttpFailure(res.status, await res.text(), `PUT part ${part.partNumber}`)
+    done.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' })
+  }
+  await fn(apiUrl, user, 'POST', `media/uploads/${plan.asset.id}/complete`, { parts: done })
+  await expect
+    .poll(
+      async () =>
+        (await fn<{ asset: { status: string } }>(apiUrl, user, 'GET', `media/${plan.asset.id}`))
+          .asset.status,
+      { timeout: 180_000, interval: 1000 },
+    )
+    .toBe('complete')
+  return { id: plan.asset.id, name }
+}
+
+export async function createSegmentApi(
+  apiUrl: string,
+  user: ApiUser,
+  mediaAssetId: string,
+  startSeconds: number,
+  endSeconds: number,
+  title: string,
+) {
+  const { segment } = await fn<{ segment: { id: string } }>(apiUrl, user, 'POST', 'segments', {
+    mediaAssetId,
+    startSeconds,
+    endSeconds,
+    title,
+  })
+  return segment
+}
+
+export async function assignToPlayerApi(
+  apiUrl: string,
+  coach: ApiUser,
+  orgId: string,
+  player: ApiUser,
+  segmentIds: string[],
+  title: string,
+) {
+  const res = await fn<{ assignment?: { id: string }; id?: string }>(
+    apiUrl,
+    coach,
+    'POST',
+    'assignments',
+    {
+      orgId,
+      title,
+      targets: [{ type: 'player', userId: player.id }],
+      segmentIds,
+    },
+  )
+  return res
+}
+
+/** Logs in through the SPA's form and waits until the app has left the login page. */
+export async function logIn(page: Page, spaUrl: string, user: { email: string; password: string }) {
+  await page.goto(`${spaUrl}/login`)
+  await page.getByLabel('Email').fill(user.email)
+  await page.getByLabel('Password', { exact: true }).fill(user.password)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 })
+}
+
+export async function logOut(page: Page) {
+  await page.getByRole('button', { name: 'Log out' }).click()
+  await page.waitForURL(/\/login/, { timeout: 30_000 })
+}
+
+/** The current time of the first video matching `selector`, as the user's player shows it. */
+export function videoTime(page: Page, selector: string): Promise<number> {
+  return page.evaluate(
+    (sel) => document.querySelector<HTMLVideoElement>(sel)?.currentTime ?? -1,
+    selector,
+  )
+}
