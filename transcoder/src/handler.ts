@@ -4,11 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
 import type { AssetPatch, Database } from './adapters/db'
-import { AbortedError } from './adapters/ffmpeg'
 import type { Storage } from './adapters/storage'
 import { humanMessage, toMediaError, type MediaErrorCode } from './errors'
 import type { Logger } from './log'
-import type { JobMessage, JobType, Outcome, TranscodeMessage } from './messages'
+import type { ClipExportMessage, JobMessage, JobType, Outcome, TranscodeMessage } from './messages'
+import { AbortedError, probeFile, runFfmpeg } from './adapters/ffmpeg'
+import { clipArgs, clipRange } from './service/clip'
+import { validateProbe } from './service/validate'
 import type { PublishedRung } from './service/hls'
 import { transcodeFile, type EncoderChoice } from './service/transcode'
 
@@ -173,6 +175,49 @@ const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
   }
 }
 
+const handleClipExport: Handler<ClipExportMessage> = async (message, ctx) => {
+  const { db, storage, logger } = ctx
+  const asset = await db.asset(message.assetId)
+  if (!asset) return failure('SOURCE_MISSING', `asset ${message.assetId} not found`, false)
+  // The key comes from the job row, written by the API; still, only ever write under this asset.
+  const exportsPrefix = `${asset.storage_prefix.replace(/\/+$/, '')}/exports/`
+  if (!message.key.startsWith(exportsPrefix) || message.key.includes('..')) {
+    return failure('INVALID_MEDIA', `export key ${message.key} is outside ${exportsPrefix}`, false)
+  }
+  const work = await mkdtemp(join(ctx.tempRoot ?? tmpdir(), `rugbycodex-${message.jobId}-`))
+  try {
+    const input = join(work, `source${extname(asset.original_key).slice(0, 8) || '.bin'}`)
+    await storage.download(asset.original_key, input, ctx.signal)
+    const limits = { timeoutMs: ctx.ffmpegMaxRunSeconds * 1000, memoryBytes: ctx.ffmpegMemoryBytes }
+    const media = validateProbe(await probeFile(input, { ...limits, timeoutMs: 60_000 }))
+    const range = clipRange(message, media)
+    const output = join(work, 'clip.mp4')
+    const seconds = range.endSeconds - range.startSeconds
+    await runFfmpeg({
+      args: clipArgs(input, media, range, output, ctx.x264Preset),
+      limits,
+      signal: ctx.signal,
+      onTime: (done) => ctx.onProgress(Math.min(1, done / seconds)),
+    })
+    const bytes = await storage.upload(message.key, output)
+    logger.info('clip_exported', { segmentId: message.segmentId, bytes, seconds })
+    return {
+      status: 'succeeded',
+      patch: {},
+      result: { key: message.key, bytes, durationSeconds: seconds },
+    }
+  } catch (error) {
+    if (error instanceof AbortedError || ctx.signal.aborted) {
+      return { status: 'interrupted', reason: ctx.interruptReason() }
+    }
+    const failed = toMediaError(error)
+    logger.warn('clip_export_failed', { code: failed.code, detail: failed.detail })
+    return failure(failed.code, failed.detail, failed.retryable, failed.message)
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
 function rank(file: string): number {
   if (file.endsWith('master.m3u8')) return 2
   if (file.endsWith('.m3u8')) return 1
@@ -203,6 +248,7 @@ function failure(
 
 export const handlers: { [T in JobType]: Handler<Extract<JobMessage, { type: T }>> } = {
   transcode: handleTranscode,
+  export: handleClipExport,
 }
 
 export function dispatch(message: JobMessage, ctx: HandlerContext): Promise<Outcome> {

@@ -11,10 +11,24 @@ export interface TranscodeMessage {
   maxAttempts: number
 }
 
-/** Every job type this worker handles; the handler map below must cover each one. */
-export type JobMessage = TranscodeMessage
+/** MEDIA-6: one segment of an asset cut to a standalone MP4 at `key`. */
+export interface ClipExportMessage {
+  type: 'export'
+  jobId: string
+  orgId: string
+  assetId: string
+  segmentId: string
+  startSeconds: number
+  endSeconds: number
+  key: string
+  attempt: number
+  maxAttempts: number
+}
+
+/** Every job type this worker handles; the handler map in handler.ts must cover each one. */
+export type JobMessage = TranscodeMessage | ClipExportMessage
 export type JobType = JobMessage['type']
-export const handledJobTypes: JobType[] = ['transcode']
+export const handledJobTypes: JobType[] = ['transcode', 'export']
 
 export type Outcome =
   | { status: 'succeeded'; result: Record<string, unknown>; patch: AssetPatch }
@@ -30,6 +44,29 @@ export function toMessage(job: JobRow): JobMessage | null {
       jobId: job.id,
       orgId: job.org_id,
       assetId: job.media_asset_id,
+      attempt: job.attempt,
+      maxAttempts: job.max_attempts,
+    }
+  }
+  const p = job.payload
+  if (
+    job.type === 'export' &&
+    job.media_asset_id &&
+    p.kind === 'segment_mp4' &&
+    typeof p.segmentId === 'string' &&
+    typeof p.key === 'string' &&
+    typeof p.startSeconds === 'number' &&
+    typeof p.endSeconds === 'number'
+  ) {
+    return {
+      type: 'export',
+      jobId: job.id,
+      orgId: job.org_id,
+      assetId: job.media_asset_id,
+      segmentId: p.segmentId,
+      startSeconds: p.startSeconds,
+      endSeconds: p.endSeconds,
+      key: p.key,
       attempt: job.attempt,
       maxAttempts: job.max_attempts,
     }

@@ -26,6 +26,7 @@ const contentTypes: Record<string, string> = {
   ts: 'video/mp2t',
   jpg: 'image/jpeg',
   vtt: 'text/vtt',
+  mp4: 'video/mp4',
 }
 
 export function contentTypeOf(key: string): string {
