@@ -50,8 +50,6 @@ export async function generate(db: PGlite, s: Scale): Promise<Record<string, num
   let started = performance.now()
   await db.exec(`
     select private.ensure_media_partitions(3, now() - interval '13 months');
-    -- Rebuilt after loading: maintaining HNSW row by row is the slow way to load.
-    drop index if exists public.narrations_embedding_hnsw_idx;
     insert into auth.users (id, email, raw_user_meta_data)
     select gen_random_uuid(), 'bench' || g || '@bench.local', jsonb_build_object('username', 'bench' || g, 'name', 'Bench ' || g)
       from generate_series(1, ${s.orgs * s.usersPerOrg}) g;
