@@ -72,28 +72,38 @@ export interface ChangesQuery {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** ISO-8601 in UTC with the database's full microsecond precision (JS Dates stop at ms). */
+const MICROSECOND_ISO = `to_char(a.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
 /**
  * Assets of the org changed after `since`, waiting up to `timeoutSeconds` for the first change.
- * The cursor is the newest updated_at seen; clients pass it back as `since`.
+ * The cursor is the newest updated_at seen, at microsecond precision: a millisecond cursor sits
+ * below the row it came from, so that row would come back on every poll, forever. A page never
+ * splits rows sharing one updated_at (one transaction's writes), because the next `>` would skip
+ * the rest of them. `$2` is bound as text: bound as timestamptz, postgres.js would serialize it
+ * through a JS Date and drop the microseconds again.
  */
 export async function mediaChanges(user: AuthUser, query: ChangesQuery, signal?: AbortSignal) {
   await readAsUser(user, (tx) => requireOrgRole(tx, query.orgId, 'member'))
-  const since = query.since ? new Date(query.since) : new Date(0)
+  const since = query.since ?? '1970-01-01T00:00:00.000000Z'
   const deadline = Date.now() + query.timeoutSeconds * 1000
   for (;;) {
     const rows = await readAsUser(user, (tx) =>
-      tx.unsafe<AssetRow[]>(
-        `select ${ASSET_COLUMNS} from public.media_assets a
-         where a.org_id = $1 and a.updated_at > $2
-         order by a.updated_at asc limit 100`,
-        [query.orgId, since.toISOString()],
+      tx.unsafe<(AssetRow & { cursor: string })[]>(
+        `with page_end as (
+           select max(p.updated_at) as last from (
+             select a.updated_at from public.media_assets a
+              where a.org_id = $1 and a.updated_at > $2::text::timestamptz
+              order by a.updated_at asc limit 100) p)
+         select ${ASSET_COLUMNS}, ${MICROSECOND_ISO} as cursor
+           from public.media_assets a, page_end
+          where a.org_id = $1 and a.updated_at > $2::text::timestamptz and a.updated_at <= page_end.last
+          order by a.updated_at asc, a.id asc`,
+        [query.orgId, since],
       ),
     )
     if (rows.length > 0 || Date.now() >= deadline || signal?.aborted) {
-      const cursor =
-        rows.length > 0
-          ? new Date(rows[rows.length - 1]!.updated_at).toISOString()
-          : since.toISOString()
+      const cursor = rows.length > 0 ? rows[rows.length - 1]!.cursor : since
       return { items: rows.map(toAsset), cursor, timedOut: rows.length === 0 }
     }
     await sleep(Math.min(1000, Math.max(0, deadline - Date.now())))

@@ -525,4 +525,50 @@ Deno.test({
   },
 })
 
+Deno.test({
+  ...opts,
+  name: 'MEDIA-3: the changes cursor keeps microseconds and never splits one timestamp',
+  fn: async () => {
+    await setup()
+    const club = await createOrg(coach, 'Cursor Club')
+    const ids: string[] = []
+    for (const name of ['a.mp4', 'b.mp4', 'c.mp4']) {
+      const res = await api('media/uploads', {
+        token: coach.token,
+        body: { orgId: club.id, fileName: name, sizeBytes: 32, contentType: 'video/mp4' },
+      })
+      ids.push(res.body.asset.id)
+    }
+    // Real Postgres stamps microseconds; pin them (triggers off) so the test does not depend on
+    // the clock's resolution. Two rows share one instant, like one transaction's writes.
+    await serviceSql((sql) =>
+      sql.begin(async (tx) => {
+        await tx`set local session_replication_role = replica`
+        await tx`update public.media_assets set updated_at = '2026-01-01T10:00:00.123456Z'
+                 where id = ${ids[0]!} or id = ${ids[1]!}`
+        await tx`update public.media_assets set updated_at = '2026-01-01T10:00:00.123789Z'
+                 where id = ${ids[2]!}`
+      }),
+    )
+    const page = (since: string) =>
+      api(`media/changes?orgId=${club.id}&since=${encodeURIComponent(since)}&timeout=0`, {
+        token: coach.token,
+      })
+    // The millisecond form of the first rows' time (what a JS Date prints) still finds them.
+    const first = await page('2026-01-01T10:00:00.123Z')
+    assert.equal(first.status, 200)
+    assert.deepEqual(first.body.items.map((a: { id: string }) => a.id).sort(), [...ids].sort())
+    assert.equal(first.body.cursor, '2026-01-01T10:00:00.123789Z')
+    const again = await page(first.body.cursor)
+    assert.deepEqual(again.body.items, [])
+    assert.equal(again.body.timedOut, true)
+    assert.equal(again.body.cursor, first.body.cursor)
+    const middle = await page('2026-01-01T10:00:00.123456Z')
+    assert.deepEqual(
+      middle.body.items.map((a: { id: string }) => a.id),
+      [ids[2]],
+    )
+  },
+})
+
 Deno.test({ ...opts, name: 'media tests: close pools', fn: () => closePools() })

@@ -189,4 +189,44 @@ Deno.test({
   },
 })
 
+Deno.test({
+  ...opts,
+  name: 'ORG-3: a refreshed join code is stored: read back, joinable, and it retires the old one',
+  fn: async () => {
+    const owner = await signUp('owner')
+    const coach = await signUp('coach')
+    const early = await signUp('early')
+    const player = await signUp('player')
+    const org = await createOrg(owner, 'Refresh Club')
+    await serviceSql(
+      (sql) => sql`insert into public.org_members (org_id, user_id, role)
+                   values (${org.id}, ${coach.id}, 'staff')`,
+    )
+    const first = await api(`orgs/${org.id}/join-code`, { token: coach.token, method: 'POST' })
+    assert.equal(first.status, 200, JSON.stringify(first.body))
+    const second = await api(`orgs/${org.id}/join-code`, { token: coach.token, method: 'POST' })
+    assert.notEqual(second.body.joinCode, first.body.joinCode)
+    // What the refresh answered is what the database holds, for both the API and SQL.
+    const shown = await api(`orgs/${org.id}/join-code`, { token: owner.token })
+    assert.equal(shown.body.joinCode, second.body.joinCode)
+    assert.equal(shown.body.setAt, second.body.setAt)
+    const [stored] = await serviceSql(
+      (sql) => sql`select join_code from public.organizations where id = ${org.id}`,
+    )
+    assert.equal(stored!.join_code, second.body.joinCode)
+    const stale = await api('orgs/join', {
+      token: early.token,
+      body: { code: first.body.joinCode },
+    })
+    assert.equal(stale.status, 404)
+    assert.equal(stale.body.error.code, 'JOIN_CODE_INVALID')
+    const joined = await api('orgs/join', {
+      token: player.token,
+      body: { code: ` ${second.body.joinCode} ` },
+    })
+    assert.equal(joined.status, 200, JSON.stringify(joined.body))
+    assert.deepEqual(joined.body, { orgId: org.id, role: 'member' })
+  },
+})
+
 Deno.test({ ...opts, name: 'orgs tests: close pools', fn: () => closePools() })
