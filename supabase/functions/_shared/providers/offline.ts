@@ -38,49 +38,92 @@ export function tokens(text: string): string[] {
     .filter((t) => t.length > 1)
 }
 
-/** Hashed-feature embeddings: words and word pairs hashed into signed buckets, L2-normalized. */
-export class OfflineEmbeddings implements EmbeddingProvider {
-  readonly name = 'offline-hashed'
-  constructor(readonly dimensions = 1536) {}
-  embed(texts: string[]) {
-    return Promise.resolve(
-      texts.map((text) => {
-        const vector = new Array<number>(this.dimensions).fill(0)
-        const words = tokens(text)
-        const features = [...words, ...words.slice(1).map((w, i) => `${words[i]}_${w}`)]
-        for (const feature of features) {
-          const bucket = fnv1a(feature, 17) % this.dimensions
-          const sign = fnv1a(feature, 29) % 2 === 0 ? 1 : -1
-          vector[bucket]! += sign
-        }
-        const norm = Math.sqrt(vector.reduce((s, v) => s + v * v, 0))
-        // An empty text still needs a valid (non-zero) vector for cosine distance.
-        if (norm === 0) {
-          vector[0] = 1
-          return vector
-        }
-        return vector.map((v) => Math.round((v / norm) * 1e6) / 1e6)
-      }),
-    )
-  }
-}
-
 const STOP = new Set(
   'the a an and or but to of in on at for with is are was were be been it this that they we you he she his her our their from by as not so if then than too very just'.split(
     ' ',
   ),
 )
 
-/** Template summaries from the most frequent meaningful words and tags. */
+/** Light suffix stripping so "tackles", "tackled" and "tackling" share a feature. */
+export function stem(word: string): string {
+  if (word.length <= 4) return word
+  for (const suffix of ['ing', 'ers', 'ed', 'es', 'er', 'ly', 's']) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
+      return word.slice(0, -suffix.length)
+    }
+  }
+  return word
+}
+
+/** Feature weights of the offline embedder (tuned on bench/search, see its README). */
+export const EMBEDDING_WEIGHTS = { word: 1, bigram: 0.6, trigram: 0.22 } as const
+
+/**
+ * Hashed-feature embeddings, deterministic and offline: each stemmed content word, each pair of
+ * neighbouring content words and each character trigram of a word (with boundary marks, so
+ * "lineout"/"line-out" or "defence"/"defensive" overlap) adds a signed weight to one of
+ * `dimensions` buckets; the vector is L2-normalized, so cosine similarity counts shared features.
+ */
+export class OfflineEmbeddings implements EmbeddingProvider {
+  readonly name = 'offline-hashed'
+  constructor(readonly dimensions = 1536) {}
+  embedOne(text: string): number[] {
+    const vector = new Array<number>(this.dimensions).fill(0)
+    const add = (feature: string, weight: number) => {
+      const bucket = fnv1a(feature, 17) % this.dimensions
+      const sign = fnv1a(feature, 29) % 2 === 0 ? 1 : -1
+      vector[bucket]! += sign * weight
+    }
+    const words = tokens(text)
+      .filter((w) => !STOP.has(w))
+      .map(stem)
+    for (const word of words) add(`w:${word}`, EMBEDDING_WEIGHTS.word)
+    for (let i = 1; i < words.length; i++) {
+      add(`b:${words[i - 1]}_${words[i]}`, EMBEDDING_WEIGHTS.bigram)
+    }
+    for (const word of words) {
+      const marked = `<${word}>`
+      for (let i = 0; i + 3 <= marked.length; i++) {
+        add(`c:${marked.slice(i, i + 3)}`, EMBEDDING_WEIGHTS.trigram)
+      }
+    }
+    const norm = Math.sqrt(vector.reduce((s, v) => s + v * v, 0))
+    // An empty text still needs a valid (non-zero) vector for cosine distance.
+    if (norm === 0) {
+      vector[0] = 1
+      return vector
+    }
+    return vector.map((v) => Math.round((v / norm) * 1e6) / 1e6)
+  }
+  embed(texts: string[]) {
+    return Promise.resolve(texts.map((text) => this.embedOne(text)))
+  }
+}
+
+function topWords(texts: string[]): string[] {
+  const counts = new Map<string, number>()
+  for (const word of texts.flatMap(tokens)) {
+    if (!STOP.has(word) && word.length > 2) counts.set(word, (counts.get(word) ?? 0) + 1)
+  }
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([w]) => w)
+}
+
+const firstSentence = (text: string, max = 200) => {
+  const trimmed = text.trim()
+  const end = trimmed.search(/[.!?](\s|$)/)
+  return (end > 0 ? trimmed.slice(0, end + 1) : trimmed).slice(0, max)
+}
+
+/**
+ * Template summaries: the tags first, then the most frequent meaningful words, and the notes'
+ * own sentences. Deterministic; nothing is said that the narrations do not say.
+ */
 export class OfflineSummaries implements SummaryProvider {
   readonly name = 'offline-template'
   segmentInsight(input: { narrations: string[]; tags: string[] }) {
-    const counts = new Map<string, number>()
-    for (const word of input.narrations.flatMap(tokens)) {
-      if (!STOP.has(word) && word.length > 2) counts.set(word, (counts.get(word) ?? 0) + 1)
-    }
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    const themes = [...input.tags, ...top.map(([w]) => w)].slice(0, 4)
+    const themes = [...input.tags, ...topWords(input.narrations)].slice(0, 4)
     const words = themes.length >= 3 ? themes : [...themes, 'phase', 'review', 'focus'].slice(0, 3)
     const headline = words
       .map((w) => w.replace(/_/g, ' '))
@@ -92,6 +135,27 @@ export class OfflineSummaries implements SummaryProvider {
       summary: `${input.narrations.length} note(s); most said: ${first.slice(0, 200)}`,
       coachScript: `Watch this clip and focus on ${words.slice(0, 2).join(' and ')}. ${first.slice(0, 300)}`,
     })
+  }
+
+  matchSummary(input: { narrations: string[]; tags: string[] }) {
+    const themes = [...new Set([...input.tags, ...topWords(input.narrations)])]
+      .slice(0, 3)
+      .map((w) => w.replace(/_/g, ' '))
+    const headline = themes.length > 0 ? `Match themes: ${themes.join(', ')}` : 'Match notes'
+    const lines = [
+      `${input.narrations.length} narration(s); recurring themes: ${themes.join(', ') || 'none yet'}.`,
+      ...input.narrations.filter((n) => n.trim()).map((n) => firstSentence(n)),
+    ].slice(0, 3)
+    return Promise.resolve({ headline, lines })
+  }
+
+  answer(input: { question: string; evidence: Array<{ id: string; text: string }> }) {
+    const used = input.evidence.slice(0, 3)
+    const answer =
+      used.length === 0
+        ? 'The narrations do not answer this yet.'
+        : `From ${used.length} note(s): ${used.map((e, i) => `[${i + 1}] ${firstSentence(e.text, 160)}`).join(' ')}`
+    return Promise.resolve({ answer, citedIds: used.map((e) => e.id) })
   }
 }
 

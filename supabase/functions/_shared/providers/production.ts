@@ -1,10 +1,13 @@
 // Production provider clients over plain fetch (no SDKs: fewer cold-start bytes, and the exact
 // requests are what the recorded-contract tests pin down).
 import {
+  type AnswerInput,
   type EmbeddingProvider,
   type MailMessage,
   type MailProvider,
+  type MatchSummaryInput,
   ProviderError,
+  type SegmentInsightInput,
   type SpeechProvider,
   type SummaryProvider,
   type TranscriptionProvider,
@@ -12,11 +15,71 @@ import {
 
 export type Fetch = typeof fetch
 
-async function expectOk(provider: string, res: Response): Promise<Response> {
-  if (res.ok) return res
-  const text = await res.text().catch(() => '')
-  throw new ProviderError(provider, res.status, text.slice(0, 300) || res.statusText)
+/** Timeout per attempt and the retry budget; tests pass `sleep` to skip the real waiting. */
+export interface CallPolicy {
+  timeoutMs: number
+  attempts: number
+  baseDelayMs: number
+  sleep?: (ms: number) => Promise<void>
 }
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * One provider request with a per-attempt timeout and retries with exponential backoff (full
+ * jitter) on timeouts, network errors, 429 and 5xx; `retry-after` is honoured up to 30 s. Other
+ * failures are final at once. Every failure surfaces as a typed ProviderError.
+ */
+export async function call(
+  provider: string,
+  fetcher: Fetch,
+  url: string,
+  init: RequestInit,
+  policy: CallPolicy,
+): Promise<Response> {
+  const sleep = policy.sleep ?? wait
+  let last: ProviderError | undefined
+  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+    let retryAfterMs: number | undefined
+    try {
+      const res = await fetcher(url, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) })
+      if (res.ok) return res
+      const text = await res.text().catch(() => '')
+      last = new ProviderError(provider, res.status, text.slice(0, 300) || res.statusText)
+      const header = Number(res.headers.get('retry-after'))
+      if (Number.isFinite(header) && header > 0) retryAfterMs = Math.min(30_000, header * 1000)
+    } catch (err) {
+      const name = (err as Error)?.name
+      last =
+        name === 'TimeoutError' || name === 'AbortError'
+          ? new ProviderError(
+              provider,
+              undefined,
+              `no answer within ${policy.timeoutMs} ms`,
+              'timeout',
+            )
+          : new ProviderError(
+              provider,
+              undefined,
+              (err as Error)?.message ?? 'network error',
+              'network',
+            )
+    }
+    if (!last.retryable || attempt === policy.attempts) break
+    const backoff = policy.baseDelayMs * 2 ** (attempt - 1)
+    await sleep(retryAfterMs ?? Math.round(backoff / 2 + Math.random() * (backoff / 2)))
+  }
+  throw last!
+}
+
+const defaults = (timeoutMs: number): CallPolicy => ({ timeoutMs, attempts: 3, baseDelayMs: 500 })
+
+function badResponse(provider: string, status: number, message: string) {
+  return new ProviderError(provider, status, message, 'bad_response')
+}
+
+const ext = (contentType: string) =>
+  contentType.includes('webm') ? 'webm' : contentType.includes('ogg') ? 'ogg' : 'mp4'
 
 export class OpenAITranscription implements TranscriptionProvider {
   readonly name = 'openai-whisper'
@@ -24,35 +87,28 @@ export class OpenAITranscription implements TranscriptionProvider {
     private readonly apiKey: string,
     private readonly fetcher: Fetch = fetch,
     private readonly baseUrl = 'https://api.openai.com/v1',
-    private readonly timeoutMs = 60_000,
+    private readonly policy: CallPolicy = defaults(60_000),
   ) {}
   async transcribe(input: { audio: Uint8Array; contentType: string; language?: string }) {
     const form = new FormData()
-    const ext = input.contentType.includes('webm')
-      ? 'webm'
-      : input.contentType.includes('ogg')
-        ? 'ogg'
-        : 'mp4'
     form.append(
       'file',
       new Blob([input.audio as BlobPart], { type: input.contentType }),
-      `narration.${ext}`,
+      `narration.${ext(input.contentType)}`,
     )
     form.append('model', 'whisper-1')
     form.append('response_format', 'json')
     if (input.language) form.append('language', input.language.slice(0, 2))
-    const res = await expectOk(
+    const res = await call(
       this.name,
-      await this.fetcher(`${this.baseUrl}/audio/transcriptions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.apiKey}` },
-        body: form,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      }),
+      this.fetcher,
+      `${this.baseUrl}/audio/transcriptions`,
+      { method: 'POST', headers: { authorization: `Bearer ${this.apiKey}` }, body: form },
+      this.policy,
     )
-    const body = (await res.json()) as { text?: string; language?: string }
+    const body = (await res.json().catch(() => ({}))) as { text?: string; language?: string }
     if (typeof body.text !== 'string')
-      throw new ProviderError(this.name, res.status, 'no text in response')
+      throw badResponse(this.name, res.status, 'no text in response')
     return { text: body.text.trim(), language: body.language ?? input.language ?? 'en' }
   }
 }
@@ -64,11 +120,14 @@ export class OpenAIEmbeddings implements EmbeddingProvider {
     readonly dimensions = 1536,
     private readonly fetcher: Fetch = fetch,
     private readonly baseUrl = 'https://api.openai.com/v1',
+    private readonly policy: CallPolicy = defaults(30_000),
   ) {}
   async embed(texts: string[]) {
-    const res = await expectOk(
+    const res = await call(
       this.name,
-      await this.fetcher(`${this.baseUrl}/embeddings`, {
+      this.fetcher,
+      `${this.baseUrl}/embeddings`,
+      {
         method: 'POST',
         headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -76,17 +135,22 @@ export class OpenAIEmbeddings implements EmbeddingProvider {
           input: texts,
           dimensions: this.dimensions,
         }),
-        signal: AbortSignal.timeout(30_000),
-      }),
+      },
+      this.policy,
     )
-    const body = (await res.json()) as { data?: Array<{ index: number; embedding: number[] }> }
+    const body = (await res.json().catch(() => ({}))) as {
+      data?: Array<{ index: number; embedding: number[] }>
+    }
     const data = [...(body.data ?? [])].sort((a, b) => a.index - b.index)
     if (data.length !== texts.length || data.some((d) => d.embedding.length !== this.dimensions)) {
-      throw new ProviderError(this.name, res.status, 'unexpected embedding shape')
+      throw badResponse(this.name, res.status, 'unexpected embedding shape')
     }
     return data.map((d) => d.embedding)
   }
 }
+
+const strings = (v: unknown, max: number) =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, max) : undefined
 
 export class OpenAISummaries implements SummaryProvider {
   readonly name = 'openai-gpt-4o-mini'
@@ -94,11 +158,16 @@ export class OpenAISummaries implements SummaryProvider {
     private readonly apiKey: string,
     private readonly fetcher: Fetch = fetch,
     private readonly baseUrl = 'https://api.openai.com/v1',
+    private readonly policy: CallPolicy = defaults(30_000),
   ) {}
-  async segmentInsight(input: { narrations: string[]; tags: string[] }) {
-    const res = await expectOk(
+
+  /** One chat completion in JSON mode; the reply must parse as a JSON object. */
+  private async json(system: string, user: unknown): Promise<Record<string, unknown>> {
+    const res = await call(
       this.name,
-      await this.fetcher(`${this.baseUrl}/chat/completions`, {
+      this.fetcher,
+      `${this.baseUrl}/chat/completions`,
+      {
         method: 'POST',
         headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -106,39 +175,62 @@ export class OpenAISummaries implements SummaryProvider {
           temperature: 0.2,
           response_format: { type: 'json_object' },
           messages: [
-            {
-              role: 'system',
-              content:
-                'You are a rugby coach. Reply with JSON {"headline": 3-6 words, "summary": one sentence, "coachScript": what the coach says to the player}.',
-            },
-            {
-              role: 'user',
-              content: JSON.stringify({
-                narrations: input.narrations.slice(0, 50),
-                tags: input.tags,
-              }),
-            },
+            { role: 'system', content: system },
+            { role: 'user', content: JSON.stringify(user) },
           ],
         }),
-        signal: AbortSignal.timeout(30_000),
-      }),
+      },
+      this.policy,
     )
-    const body = (await res.json()) as { choices?: Array<{ message?: { content?: string } }> }
-    const content = body.choices?.[0]?.message?.content ?? ''
-    let parsed: { headline?: unknown; summary?: unknown; coachScript?: unknown }
-    try {
-      parsed = JSON.parse(content)
-    } catch {
-      throw new ProviderError(this.name, res.status, 'model did not return JSON')
+    const body = (await res.json().catch(() => ({}))) as {
+      choices?: Array<{ message?: { content?: string } }>
     }
+    try {
+      const parsed = JSON.parse(body.choices?.[0]?.message?.content ?? '')
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed
+    } catch {
+      // falls through to the typed error
+    }
+    throw badResponse(this.name, res.status, 'model did not return a JSON object')
+  }
+
+  async segmentInsight(input: SegmentInsightInput) {
+    const parsed = await this.json(
+      'You are a rugby coach. Reply with JSON {"headline": 3-6 words, "summary": one sentence, "coachScript": what the coach says to the player}.',
+      { narrations: input.narrations.slice(0, 50), tags: input.tags },
+    )
     if (
       typeof parsed.headline !== 'string' ||
       typeof parsed.summary !== 'string' ||
       typeof parsed.coachScript !== 'string'
     ) {
-      throw new ProviderError(this.name, res.status, 'model JSON is missing fields')
+      throw badResponse(this.name, 200, 'model JSON is missing fields')
     }
     return { headline: parsed.headline, summary: parsed.summary, coachScript: parsed.coachScript }
+  }
+
+  async matchSummary(input: MatchSummaryInput) {
+    const parsed = await this.json(
+      'You are a rugby analyst. From the coaches\' notes of one match reply with JSON {"headline": at most 8 words, "lines": up to 3 short sentences}. Use only what the notes say.',
+      { narrations: input.narrations.slice(0, 200), tags: input.tags.slice(0, 50) },
+    )
+    const lines = strings(parsed.lines, 3)
+    if (typeof parsed.headline !== 'string' || !lines) {
+      throw badResponse(this.name, 200, 'model JSON is missing fields')
+    }
+    return { headline: parsed.headline, lines }
+  }
+
+  async answer(input: AnswerInput) {
+    const parsed = await this.json(
+      'You answer a rugby coach\'s question using only the numbered evidence. Reply with JSON {"answer": two or three sentences, "citedIds": ids of the evidence you used}.',
+      { question: input.question, evidence: input.evidence.slice(0, 20) },
+    )
+    const cited = strings(parsed.citedIds, 20)
+    if (typeof parsed.answer !== 'string' || !cited) {
+      throw badResponse(this.name, 200, 'model JSON is missing fields')
+    }
+    return { answer: parsed.answer, citedIds: cited }
   }
 }
 
@@ -149,11 +241,14 @@ export class ElevenLabsSpeech implements SpeechProvider {
     private readonly voiceId: string,
     private readonly fetcher: Fetch = fetch,
     private readonly baseUrl = 'https://api.elevenlabs.io/v1',
+    private readonly policy: CallPolicy = defaults(60_000),
   ) {}
   async speak(text: string) {
-    const res = await expectOk(
+    const res = await call(
       this.name,
-      await this.fetcher(`${this.baseUrl}/text-to-speech/${encodeURIComponent(this.voiceId)}`, {
+      this.fetcher,
+      `${this.baseUrl}/text-to-speech/${encodeURIComponent(this.voiceId)}`,
+      {
         method: 'POST',
         headers: {
           'xi-api-key': this.apiKey,
@@ -161,10 +256,12 @@ export class ElevenLabsSpeech implements SpeechProvider {
           accept: 'audio/mpeg',
         },
         body: JSON.stringify({ text, model_id: 'eleven_multilingual_v2' }),
-        signal: AbortSignal.timeout(60_000),
-      }),
+      },
+      this.policy,
     )
-    return { audio: new Uint8Array(await res.arrayBuffer()), contentType: 'audio/mpeg' }
+    const audio = new Uint8Array(await res.arrayBuffer())
+    if (audio.length === 0) throw badResponse(this.name, res.status, 'empty audio')
+    return { audio, contentType: 'audio/mpeg' }
   }
 }
 
@@ -176,6 +273,7 @@ export class MailgunMail implements MailProvider {
     private readonly from: string,
     private readonly fetcher: Fetch = fetch,
     private readonly baseUrl = 'https://api.mailgun.net/v3',
+    private readonly policy: CallPolicy = defaults(15_000),
   ) {}
   async send(message: MailMessage) {
     const form = new URLSearchParams({
@@ -185,16 +283,18 @@ export class MailgunMail implements MailProvider {
       text: message.text,
       ...(message.html ? { html: message.html } : {}),
     })
-    const res = await expectOk(
+    const res = await call(
       this.name,
-      await this.fetcher(`${this.baseUrl}/${encodeURIComponent(this.domain)}/messages`, {
+      this.fetcher,
+      `${this.baseUrl}/${encodeURIComponent(this.domain)}/messages`,
+      {
         method: 'POST',
         headers: { authorization: `Basic ${btoa(`api:${this.apiKey}`)}` },
         body: form,
-        signal: AbortSignal.timeout(15_000),
-      }),
+      },
+      this.policy,
     )
-    const body = (await res.json()) as { id?: string }
+    const body = (await res.json().catch(() => ({}))) as { id?: string }
     return { id: body.id ?? '' }
   }
 }

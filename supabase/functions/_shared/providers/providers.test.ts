@@ -1,8 +1,14 @@
 // Production clients against recorded request/response contracts: each test replays a stored
 // exchange through a fake fetch that also checks the client sent what the contract records.
 import assert from 'node:assert/strict'
-import { OfflineEmbeddings, OfflineSummaries, OfflineTranscription } from './offline.ts'
 import {
+  OfflineEmbeddings,
+  OfflineSpeech,
+  OfflineSummaries,
+  OfflineTranscription,
+} from './offline.ts'
+import {
+  call,
   ElevenLabsSpeech,
   type Fetch,
   MailgunMail,
@@ -111,11 +117,16 @@ Deno.test('ElevenLabs speech and Mailgun mail follow their contracts', async () 
 
 Deno.test('provider errors surface as ProviderError with the status', async () => {
   const { fetch } = replay(await load('openai-error'))
-  await assert.rejects(new OpenAIEmbeddings('sk-test', 3, fetch).embed(['x']), (err) => {
-    assert.ok(err instanceof ProviderError)
-    assert.equal(err.status, 429)
-    return true
-  })
+  const once = { timeoutMs: 1000, attempts: 1, baseDelayMs: 0 }
+  await assert.rejects(
+    new OpenAIEmbeddings('sk-test', 3, fetch, undefined, once).embed(['x']),
+    (err) => {
+      assert.ok(err instanceof ProviderError)
+      assert.equal(err.status, 429)
+      assert.equal(err.kind, 'rate_limited')
+      return true
+    },
+  )
 })
 
 Deno.test('offline providers are deterministic and meaningful', async () => {
@@ -141,4 +152,131 @@ Deno.test('offline providers are deterministic and meaningful', async () => {
       .text,
     'ruck',
   )
+})
+
+Deno.test('OpenAI chat JSON mode: match summary and an answer citing evidence ids', async () => {
+  const match = replay(await load('openai-chat-match'))
+  const summary = await new OpenAISummaries('sk-test', match.fetch).matchSummary({
+    narrations: ['lineout lost three throws'],
+    tags: ['lineout'],
+  })
+  assert.equal(summary.lines.length, 3)
+  assert.match(summary.headline, /Lineout/)
+  const ask = replay(await load('openai-chat-answer'))
+  const answer = await new OpenAISummaries('sk-test', ask.fetch).answer({
+    question: 'Why did the lineout struggle?',
+    evidence: [
+      { id: 'n-1', text: 'throw not straight' },
+      { id: 'n-2', text: 'jumpers late' },
+    ],
+  })
+  assert.deepEqual(answer.citedIds, ['n-1', 'n-2'])
+  // A reply that is not JSON is a typed, non-retryable error.
+  const broken = replay({
+    response: {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { choices: [{ message: { content: 'Sure! The lineout…' } }] },
+    },
+  })
+  await assert.rejects(
+    new OpenAISummaries('sk-test', broken.fetch).matchSummary({ narrations: [], tags: [] }),
+    (err) => err instanceof ProviderError && err.kind === 'bad_response' && !err.retryable,
+  )
+})
+
+const noWait = { timeoutMs: 1000, attempts: 3, baseDelayMs: 500 }
+
+Deno.test('retries: 503 then success, honouring retry-after; 4xx is final at once', async () => {
+  const unavailable = await load('openai-unavailable')
+  const ok = await load('openai-embeddings')
+  const waits: number[] = []
+  let calls = 0
+  const flaky = ((input: string | URL | Request, init?: RequestInit) => {
+    calls++
+    return calls === 1 ? replay(unavailable).fetch(input, init) : replay(ok).fetch(input, init)
+  }) as Fetch
+  const client = new OpenAIEmbeddings('sk-test', 3, flaky, undefined, {
+    ...noWait,
+    sleep: (ms) => Promise.resolve(void waits.push(ms)),
+  })
+  assert.equal((await client.embed(['great line speed', 'missed tackle'])).length, 2)
+  assert.equal(calls, 2)
+  assert.deepEqual(waits, [1000])
+
+  const refused = replay({
+    response: { status: 401, headers: {}, body: { error: { message: 'Incorrect API key' } } },
+  })
+  await assert.rejects(
+    new OpenAIEmbeddings('sk-bad', 3, refused.fetch, undefined, noWait).embed(['x']),
+    (err) => err instanceof ProviderError && err.kind === 'rejected' && err.status === 401,
+  )
+  assert.equal(refused.calls(), 1)
+})
+
+Deno.test('retries: attempts are bounded, backoff grows, and a timeout is typed', async () => {
+  const waits: number[] = []
+  let calls = 0
+  const hanging = ((_input: string | URL | Request, init?: RequestInit) => {
+    calls++
+    return new Promise<Response>((_resolve, reject) => {
+      init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))
+    })
+  }) as Fetch
+  await assert.rejects(
+    call(
+      'test',
+      hanging,
+      'https://provider.test',
+      { method: 'POST' },
+      {
+        timeoutMs: 5,
+        attempts: 3,
+        baseDelayMs: 100,
+        sleep: (ms) => Promise.resolve(void waits.push(ms)),
+      },
+    ),
+    (err) => err instanceof ProviderError && err.kind === 'timeout' && err.retryable,
+  )
+  assert.equal(calls, 3)
+  assert.equal(waits.length, 2)
+  assert.ok(waits[0]! >= 50 && waits[0]! <= 100, `first backoff ${waits[0]}`)
+  assert.ok(waits[1]! >= 100 && waits[1]! <= 200, `second backoff ${waits[1]}`)
+  const down = (() => Promise.reject(new TypeError('connection refused'))) as Fetch
+  await assert.rejects(
+    call('test', down, 'https://provider.test', {}, { ...noWait, attempts: 1 }),
+    (err) => err instanceof ProviderError && err.kind === 'network',
+  )
+})
+
+Deno.test('offline embeddings: related wording scores closer than unrelated wording', async () => {
+  const emb = new OfflineEmbeddings(1536)
+  const [query, related, unrelated] = await emb.embed([
+    'missed tackles in defence',
+    'he missed two tackles, our defensive line was too passive',
+    'the scrum was dominant on our put in',
+  ])
+  const dot = (x: number[], y: number[]) => x.reduce((s, v, i) => s + v * y[i]!, 0)
+  assert.ok(dot(query!, related!) > dot(query!, unrelated!) + 0.2)
+  // Different dimensions are honoured (EMBEDDING_DIMENSIONS).
+  assert.equal((await new OfflineEmbeddings(256).embed(['x']))[0]!.length, 256)
+})
+
+Deno.test('offline summaries, answers and speech are deterministic', async () => {
+  const s = new OfflineSummaries()
+  const input = { narrations: ['Lineout throw not straight.', 'Lineout jumper late'], tags: [] }
+  assert.deepEqual(await s.matchSummary(input), await s.matchSummary(input))
+  assert.match((await s.matchSummary(input)).headline, /lineout/)
+  const answer = await s.answer({
+    question: 'lineout?',
+    evidence: [
+      { id: 'a', text: 'Throw not straight. Again.' },
+      { id: 'b', text: 'Jumper late' },
+    ],
+  })
+  assert.deepEqual(answer.citedIds, ['a', 'b'])
+  assert.match(answer.answer, /\[1\] Throw not straight\./)
+  const audio = await new OfflineSpeech().speak('Hit the ruck low.')
+  assert.equal(audio.audio[0], 0xff)
+  assert.deepEqual(audio, await new OfflineSpeech().speak('Hit the ruck low.'))
 })

@@ -26,13 +26,28 @@ export interface SegmentInsightInput {
   tags: string[]
 }
 
+export interface MatchSummaryInput {
+  narrations: string[]
+  tags: string[]
+}
+
+export interface AnswerInput {
+  question: string
+  evidence: Array<{ id: string; text: string }>
+}
+
 export interface SummaryProvider {
   readonly name: string
+  /** AI-1: headline (3–6 words), one sentence, what the coach says. */
   segmentInsight(input: SegmentInsightInput): Promise<{
     headline: string
     summary: string
     coachScript: string
   }>
+  /** AI-2: a match headline and up to 3 lines. */
+  matchSummary(input: MatchSummaryInput): Promise<{ headline: string; lines: string[] }>
+  /** AI-4: an answer from the evidence only, naming the evidence ids it used. */
+  answer(input: AnswerInput): Promise<{ answer: string; citedIds: string[] }>
 }
 
 export interface SpeechProvider {
@@ -53,12 +68,34 @@ export interface MailProvider {
   send(message: MailMessage): Promise<{ id: string }>
 }
 
+/** Why a provider call failed; decides whether a retry can help and what the UI says. */
+export type ProviderErrorKind =
+  | 'timeout' // no answer in time
+  | 'network' // connection refused, DNS, reset
+  | 'rate_limited' // 429
+  | 'unavailable' // 5xx
+  | 'rejected' // other 4xx: bad key, bad input (retrying repeats the refusal)
+  | 'bad_response' // 2xx with a body we cannot use
+
 export class ProviderError extends Error {
   constructor(
     readonly provider: string,
     readonly status: number | undefined,
     message: string,
+    readonly kind: ProviderErrorKind = status === undefined
+      ? 'network'
+      : status === 429
+        ? 'rate_limited'
+        : status >= 500
+          ? 'unavailable'
+          : status >= 400
+            ? 'rejected'
+            : 'bad_response',
   ) {
     super(`${provider}: ${message}`)
+  }
+
+  get retryable(): boolean {
+    return this.kind !== 'rejected' && this.kind !== 'bad_response'
   }
 }
