@@ -1,7 +1,6 @@
-import { readFileSync, statSync } from 'node:fs'
-import { basename } from 'node:path'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import type { Page } from 'playwright-core'
-import { expect } from 'vitest'
 import { uniqueUser } from './browser'
 
 declare module 'vitest' {
@@ -147,14 +146,20 @@ export async function uploadMediaApi(
     done.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' })
   }
   await fn(apiUrl, user, 'POST', `media/uploads/${plan.asset.id}/complete`, { parts: done })
-  await expect
-    .poll(
-      async () =>
-        (await fn<{ asset: { status: string } }>(apiUrl, user, 'GET', `media/${plan.asset.id}`))
-          .asset.status,
-      { timeout: 180_000, interval: 1000 },
-    )
-    .toBe('complete')
+  await waitFor(
+    async () => {
+      const { asset } = await fn<{ asset: { status: string; errorMessage?: string } }>(
+        apiUrl,
+        user,
+        'GET',
+        `media/${plan.asset.id}`,
+      )
+      if (asset.status === 'failed') throw new Error(`set-up upload failed: ${asset.errorMessage}`)
+      return asset.status === 'complete'
+    },
+    180_000,
+    `${name} to finish processing`,
+  )
   return { id: plan.asset.id, name }
 }
 
@@ -198,6 +203,15 @@ export async function assignToPlayerApi(
   return res
 }
 
+/** Polls `check` until it answers true (set-up only: hooks cannot use expect.poll). */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
+}
+
 /** Logs in through the SPA's form and waits until the app has left the login page. */
 export async function logIn(page: Page, spaUrl: string, user: { email: string; password: string }) {
   await page.goto(`${spaUrl}/login`)
@@ -218,4 +232,38 @@ export function videoTime(page: Page, selector: string): Promise<number> {
     (sel) => document.querySelector<HTMLVideoElement>(sel)?.currentTime ?? -1,
     selector,
   )
+}
+
+/**
+ * Keeps what a failed test's pages looked like (screenshot and visible text) next to the other
+ * artifacts; browser tests that fail without a picture are hard to diagnose after the fact.
+ */
+export async function keepFailureEvidence(
+  artifactsDir: string,
+  testName: string,
+  pages: Record<string, Page | undefined>,
+  notes: string[] = [],
+) {
+  mkdirSync(artifactsDir, { recursive: true })
+  const slug = testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)
+  for (const [who, page] of Object.entries(pages)) {
+    if (!page || page.isClosed()) continue
+    const base = join(artifactsDir, `FAILED-${slug}-${who}`)
+    await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined)
+    const text = await page
+      .evaluate(() => `${location.href}\n\n${document.body.innerText}`)
+      .catch((e: unknown) => String(e))
+    writeFileSync(`${base}.txt`, `${text}\n\n--- browser log ---\n${notes.join('\n')}`)
+  }
+}
+
+/** Console errors and failed API answers of a page, for `keepFailureEvidence`. */
+export function recordTrouble(page: Page, who: string, into: string[]) {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') into.push(`${who} console ${m.text()}`)
+  })
+  page.on('requestfailed', (r) => into.push(`${who} failed ${r.method()} ${r.url()}`))
+  page.on('response', (r) => {
+    if (r.status() >= 400) into.push(`${who} ${r.status()} ${r.request().method()} ${r.url()}`)
+  })
 }

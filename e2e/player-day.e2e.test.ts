@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchBrowser, screenshot } from './browser'
+import {
+  assignToPlayerApi,
+  createOrgApi,
+  createSegmentApi,
+  fn,
+  keepFailureEvidence,
+  logIn,
+  recordTrouble,
+  signUpApi,
+  uploadMediaApi,
+  videoTime,
+  type ApiUser,
+} from './flows'
+import { generateMatchVideo } from './media'
+
+// Issue 6: a player's day — join the club with the coach's code, open the feed, watch at least
+// half of the assigned clip, and see the assignment completed (ORG-3, FEED-1/2, ASG-1).
+describe("a player's day", () => {
+  const spaUrl = inject('spaUrl')
+  const apiUrl = inject('apiUrl')
+  const artifacts = inject('artifactsDir')
+  const title = 'Defensive line speed'
+  let browser: Browser
+  let coachCtx: BrowserContext
+  let playerCtx: BrowserContext
+  let coachPage: Page
+  let page: Page
+  let workDir: string
+  let coach: ApiUser
+  let player: ApiUser
+  let orgId: string
+  let orgName: string
+  let segmentId: string
+  const trouble: string[] = []
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-player-'))
+    coach = await signUpApi(apiUrl, 'coach')
+    player = await signUpApi(apiUrl, 'player')
+    orgName = `Player Day RFC ${coach.username}`
+    orgId = (await createOrgApi(apiUrl, coach, orgName)).id
+    const media = await uploadMediaApi(
+      apiUrl,
+      coach,
+      orgId,
+      generateMatchVideo(workDir, 10),
+      'Saturday v Harlequins',
+    )
+    segmentId = (await createSegmentApi(apiUrl, coach, media.id, 2, 8, 'Line speed')).id
+    browser = await launchBrowser()
+    coachCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    playerCtx = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true })
+    coachPage = await coachCtx.newPage()
+    page = await playerCtx.newPage()
+    recordTrouble(coachPage, 'coach', trouble)
+    recordTrouble(page, 'player', trouble)
+  })
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') {
+      await keepFailureEvidence(artifacts, task.name, { coach: coachPage, player: page }, trouble)
+    }
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    rmSync(workDir, { recursive: true, force: true })
+  })
+
+  it('the coach makes a join code that stays valid after a reload', async () => {
+    await logIn(coachPage, spaUrl, coach)
+    await coachPage.goto(`${spaUrl}/orgs/${orgId}/members`)
+    // A new org already has a code; making a new one must replace it on screen and on the server.
+    const shown = coachPage.getByTestId('join-code')
+    await expect.poll(() => shown.innerText()).toMatch(/^[A-Z0-9]{8}$/)
+    const first = await shown.innerText()
+    await coachPage.getByRole('button', { name: 'Make a new join code' }).click()
+    await expect.poll(() => shown.innerText()).not.toBe(first)
+    const code = await shown.innerText()
+    expect(code).toMatch(/^[A-Z0-9]{8}$/)
+
+    // What the screen showed must be what the server keeps, or players are turned away.
+    await coachPage.reload()
+    await expect.poll(() => coachPage.getByTestId('join-code').innerText()).toBe(code)
+  })
+
+  it('the player joins with that code and lands in the club', async () => {
+    const code = await coachPage.getByTestId('join-code').innerText()
+    await logIn(page, spaUrl, player)
+    await page.waitForURL(/\/onboarding$/)
+    await page.getByLabel('Join code').fill(code.toLowerCase())
+    await page.getByRole('button', { name: 'Join club' }).click()
+
+    await page.waitForURL(new RegExp(`/orgs/${orgId}$`), { timeout: 30_000 })
+    await expect.poll(() => page.locator('header').innerText()).toContain(orgName)
+  })
+
+  it('opens the feed, watches half the assigned clip, and sees the assignment completed', async () => {
+    await ensureMember()
+    await assignToPlayerApi(apiUrl, coach, orgId, player, [segmentId], title)
+
+    await page.goto(`${spaUrl}/orgs/${orgId}/feed`)
+    const item = page.getByTestId('inbox-item').filter({ hasText: title })
+    await expect.poll(() => item.getAttribute('data-status')).not.toBe('completed')
+    expect(await item.innerText()).toMatch(/to you/)
+    expect(await item.innerText()).toMatch(/0 of 1 clips watched/)
+    await screenshot(page, artifacts, 'player-01-feed-inbox')
+
+    await item.getByRole('button', { name: `Watch ${title}` }).click()
+    const viewer = page.getByRole('region', { name: 'Clip viewer' })
+    await expect.poll(() => viewer.innerText()).toMatch(/Clip 1 of 1 · 0:02/)
+    // The clip plays from its own start, not from the start of the match.
+    await expect
+      .poll(() => videoTime(page, '[data-testid="feed-video"]'), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(2)
+    await expect.poll(() => viewer.innerText(), { timeout: 60_000 }).toContain('✓ watched')
+    // Bounded playback: the clip stops at its end (8 s), not the end of the match (10 s).
+    expect(await videoTime(page, '[data-testid="feed-video"]')).toBeLessThan(9)
+    await screenshot(page, artifacts, 'player-02-feed-watched')
+
+    await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed')
+    await expect.poll(() => item.innerText()).toMatch(/1 of 1 clips watched/)
+    expect(await item.locator('.badge').innerText()).toBe('completed')
+  })
+
+  it("the coach sees the player's assignment completed", async () => {
+    await coachPage.goto(`${spaUrl}/orgs/${orgId}/assignments`)
+    const row = coachPage.getByTestId('assignment-row').filter({ hasText: title })
+    await expect.poll(() => row.innerText()).toMatch(/1 \/ 1/)
+    await row.getByRole('button', { name: 'Progress' }).click()
+    const detail = coachPage.locator('section', { hasText: 'who watched' })
+    await expect
+      .poll(() => detail.innerText())
+      .toMatch(new RegExp(`@${player.username}\\s+Completed · 1 clips`))
+  })
+
+  /** If joining by code failed above, the rest of the day still runs on a membership made by API. */
+  async function ensureMember() {
+    const me = await fn<{ memberships: { org: { id: string } }[] }>(apiUrl, player, 'GET', 'me')
+    if (me.memberships.some((m) => m.org.id === orgId)) return
+    await fn(apiUrl, coach, 'POST', `orgs/${orgId}/members`, {
+      username: player.username,
+      role: 'member',
+    })
+    await page.goto(`${spaUrl}/`)
+  }
+})
