@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Page } from 'playwright-core'
+import postgres from 'postgres'
 import { uniqueUser } from './browser'
 
 declare module 'vitest' {
@@ -266,4 +267,19 @@ export function recordTrouble(page: Page, who: string, into: string[]) {
   page.on('response', (r) => {
     if (r.status() >= 400) into.push(`${who} ${r.status()} ${r.request().method()} ${r.url()}`)
   })
+}
+
+/**
+ * Makes `user` a platform admin. There is deliberately no UI or API for this (platform roles live
+ * in the database, never in user-editable data), so it is the one set-up step done in SQL.
+ */
+export async function makePlatformAdmin(dbUrl: string, user: ApiUser) {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} })
+  try {
+    const rows = await sql`
+      update public.profiles set platform_role = 'admin' where id = ${user.id} returning id`
+    if (rows.length !== 1) throw new Error(`no profile for ${user.username}`)
+  } finally {
+    await sql.end()
+  }
 }

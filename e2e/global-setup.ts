@@ -27,6 +27,7 @@ export default async function setup(project: TestProject) {
   })
   project.provide('spaUrl', platform.urls.spa)
   project.provide('apiUrl', platform.urls.api)
+  project.provide('dbUrl', platform.urls.postgres)
   project.provide('artifactsDir', join(import.meta.dirname, '..', 'test-results', 'e2e'))
   return async () => {
     await platform.stop()
