@@ -52,3 +52,24 @@ export function appUrl(path: string): string {
 export function hashParam(name: string): string | null {
   return new URLSearchParams(window.location.hash.replace(/^#/, '')).get(name)
 }
+
+/** Saves a Blob as a file with the given name (the `download` attribute needs a same-origin URL). */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  link.rel = 'noopener'
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  // Revoked on the next turn: the click starts the download synchronously from the URL.
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+export type SelectEl = HTMLSelectElement
+export type Abort = AbortController
+
+export function abortable(): AbortController {
+  return new AbortController()
+}

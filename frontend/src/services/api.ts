@@ -1,5 +1,5 @@
 import { FunctionsFetchError, FunctionsHttpError } from '@supabase/supabase-js'
-import { supabase } from './supabase'
+import { anonKey, supabase, supabaseUrl } from './supabase'
 
 /** An error from an edge function, carrying the envelope `{ error: { code, message } }`. */
 export class ApiError extends Error {
@@ -35,27 +35,28 @@ const FRIENDLY_BY_STATUS: Record<number, string> = {
   429: 'Too many requests in a short time. Wait a few seconds and try again.',
 }
 
-async function toApiError(error: unknown): Promise<ApiError> {
-  if (error instanceof FunctionsHttpError) {
-    const response = error.context as Response
-    let body: unknown
-    try {
-      body = await response.clone().json()
-    } catch {
-      body = undefined
-    }
-    const env = (body as { error?: { code?: string; message?: string; details?: unknown } })?.error
-    const fieldErrors = ((env?.details as { fieldErrors?: Record<string, string[]> } | undefined)
-      ?.fieldErrors ?? {}) as Record<string, string[]>
-    return new ApiError(
-      response.status,
-      env?.code ?? `HTTP_${response.status}`,
-      env?.message ??
-        FRIENDLY_BY_STATUS[response.status] ??
-        'The server could not finish that request. Try again in a moment.',
-      fieldErrors,
-    )
+async function fromResponse(response: Response): Promise<ApiError> {
+  let body: unknown
+  try {
+    body = await response.clone().json()
+  } catch {
+    body = undefined
   }
+  const env = (body as { error?: { code?: string; message?: string; details?: unknown } })?.error
+  const fieldErrors = ((env?.details as { fieldErrors?: Record<string, string[]> } | undefined)
+    ?.fieldErrors ?? {}) as Record<string, string[]>
+  return new ApiError(
+    response.status,
+    env?.code ?? `HTTP_${response.status}`,
+    env?.message ??
+      FRIENDLY_BY_STATUS[response.status] ??
+      'The server could not finish that request. Try again in a moment.',
+    fieldErrors,
+  )
+}
+
+async function toApiError(error: unknown): Promise<ApiError> {
+  if (error instanceof FunctionsHttpError) return fromResponse(error.context as Response)
   if (error instanceof FunctionsFetchError) {
     return new ApiError(
       0,
@@ -80,6 +81,27 @@ export async function api<T>(
   })
   if (error) throw await toApiError(error)
   return data as T
+}
+
+/**
+ * GETs `/functions/v1/<path>` and returns the raw response body, for downloads that must keep
+ * their bytes and type (functions.invoke would parse them).
+ */
+export async function apiBlob(path: string, signal?: AbortSignal): Promise<Blob> {
+  const { data } = await supabase().auth.getSession()
+  const token = data.session?.access_token
+  let response: Response
+  try {
+    response = await fetch(`${supabaseUrl}/functions/v1/${path}`, {
+      headers: { apikey: anonKey, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      signal,
+    })
+  } catch (error) {
+    if (signal?.aborted) throw error
+    throw await toApiError(new FunctionsFetchError(error))
+  }
+  if (!response.ok) throw await fromResponse(response)
+  return await response.blob()
 }
 
 export function errorMessage(error: unknown): string {

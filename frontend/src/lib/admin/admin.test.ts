@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import {
+  canChangeRole,
+  deleteConfirmed,
+  deviceTone,
+  gibToBytes,
+  orgPatch,
+  recentFailures,
+  type AdminJob,
+} from './admin'
+
+const job = (over: Partial<AdminJob>): AdminJob => ({
+  id: 'j',
+  org_id: null,
+  media_asset_id: null,
+  type: 'transcode',
+  state: 'failed',
+  progress: 0,
+  attempt: 3,
+  max_attempts: 3,
+  lease_owner: null,
+  error_code: 'X',
+  error_message: 'x',
+  created_at: '2026-01-01T00:00:00Z',
+  finished_at: null,
+  ...over,
+})
+
+describe('admin console rules', () => {
+  it('keeps failed jobs of the last 72 hours only', () => {
+    const now = new Date('2026-01-10T12:00:00Z')
+    const jobs = [
+      job({ id: 'recent', finished_at: '2026-01-09T12:00:00Z' }),
+      job({ id: 'edge', finished_at: '2026-01-07T12:00:00Z' }),
+      job({ id: 'old', finished_at: '2026-01-07T11:59:00Z' }),
+      job({ id: 'ok', state: 'succeeded', finished_at: '2026-01-10T11:00:00Z' }),
+    ]
+    expect(recentFailures(jobs, now).map((j) => j.id)).toEqual(['recent', 'edge'])
+  })
+
+  it('deletes only after the exact slug is typed', () => {
+    expect(deleteConfirmed('demo-club', 'demo-club')).toBe(true)
+    expect(deleteConfirmed(' demo-club ', 'demo-club')).toBe(true)
+    expect(deleteConfirmed('Demo-club', 'demo-club')).toBe(false)
+    expect(deleteConfirmed('demo', 'demo-club')).toBe(false)
+    expect(deleteConfirmed('', '')).toBe(false)
+  })
+
+  it('never lets an admin change their own role', () => {
+    expect(canChangeRole('me', 'me')).toBe(false)
+    expect(canChangeRole('me', 'other')).toBe(true)
+    expect(canChangeRole(undefined, 'other')).toBe(false)
+  })
+
+  it('colours devices by heartbeat status', () => {
+    expect(deviceTone('online')).toBe('complete')
+    expect(deviceTone('degraded')).toBe('processing')
+    expect(deviceTone('offline')).toBe('failed')
+  })
+
+  it('turns GiB into bytes and refuses nonsense', () => {
+    expect(gibToBytes('10')).toBe(10 * 1024 ** 3)
+    expect(gibToBytes('0,5')).toBe(512 * 1024 ** 2)
+    expect(gibToBytes('-1')).toBeNull()
+    expect(gibToBytes('lots')).toBeNull()
+  })
+
+  it('sends only the changed org fields and validates them', () => {
+    const before = {
+      name: 'Demo',
+      slug: 'demo',
+      type: 'team',
+      visibility: 'private',
+      bio: null,
+      storage_limit_bytes: 10 * 1024 ** 3,
+    }
+    const same = { name: 'Demo', slug: 'demo', type: 'team', visibility: 'private', bio: '' }
+    expect(orgPatch(before, { ...same, storageGib: '10' })).toEqual({ patch: {} })
+    expect(
+      orgPatch(before, { ...same, name: ' Demo RFC ', bio: 'Club', storageGib: '20' }),
+    ).toEqual({ patch: { name: 'Demo RFC', bio: 'Club', storageLimitBytes: 20 * 1024 ** 3 } })
+    expect(orgPatch(before, { ...same, slug: 'Bad Slug', storageGib: '10' })).toHaveProperty(
+      'problem',
+    )
+    expect(orgPatch(before, { ...same, storageGib: 'x' })).toHaveProperty('problem')
+  })
+})
