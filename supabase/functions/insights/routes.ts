@@ -130,9 +130,18 @@ export const insightRoutes: Route[] = [
         const texts = await tx<{ text: string }[]>`
           select coalesce(nullif(clean_transcript, ''), raw_transcript) as text from public.narrations
           where media_asset_id = ${id} order by start_seconds nulls last, created_at`
+        const tags = await tx<{ key: string }[]>`
+          select t.tag_key as key from public.segment_tags t join public.segments s on s.id = t.segment_id
+          where s.media_asset_id = ${id} and t.tag_type <> 'identity'
+          group by t.tag_key order by count(*) desc, t.tag_key limit 10`
         const [existing] =
           await tx`select * from public.match_intelligence where media_asset_id = ${id}`
-        return { ...media, texts: texts.map((t) => t.text).filter(Boolean), existing }
+        return {
+          ...media,
+          texts: texts.map((t) => t.text).filter(Boolean),
+          tags: tags.map((t) => t.key),
+          existing,
+        }
       })
       logOrg(ctx.org_id)
       const level = intelligenceLevel(ctx.texts.length)
@@ -142,9 +151,11 @@ export const insightRoutes: Route[] = [
         return json({ intelligence: ctx.existing, generated: false })
       }
       const provider = summaries()
-      const insight = await provider.segmentInsight({ narrations: ctx.texts, tags: [] })
+      const summary = await provider.matchSummary({ narrations: ctx.texts, tags: ctx.tags })
       const sections = level === 'normal' ? sectionize(ctx.texts) : {}
-      const lines = [insight.summary, ...ctx.texts.slice(0, 2)].slice(0, level === 'light' ? 1 : 3)
+      // Light matches get one line: too few notes to claim more (AI-2).
+      const lines = summary.lines.slice(0, level === 'light' ? 1 : 3)
+      const insight = { headline: summary.headline }
       const [stored] = await asService(
         'store-match-intelligence',
         (tx) => tx`
@@ -178,8 +189,11 @@ export const insightRoutes: Route[] = [
         >`select org_id from public.media_assets where id = ${id}`
         if (!media) throw notFound('Video not found.')
         await requireOrgRole(tx, media.org_id, 'member')
+        // AI-4: evidence is narrations and segment insights of this match (not the summary,
+        // which is itself derived from the same narrations).
         return await tx<
           {
+            kind: string
             narration_id: string
             segment_id: string | null
             start_seconds: string | null
@@ -187,9 +201,10 @@ export const insightRoutes: Route[] = [
             score: number
           }[]
         >`
-          select narration_id, segment_id, start_seconds, transcript, score
-          from private.search_narrations(${media.org_id}, ${question},
-            ${vector ? vectorLiteral(vector) : null}::extensions.halfvec, ${id}, 20)`
+          select kind, id as narration_id, segment_id, start_seconds, content as transcript, score
+          from private.search_knowledge(${media.org_id}, ${question},
+            ${vector ? vectorLiteral(vector) : null}::extensions.halfvec, ${id}, 20)
+          where kind <> 'match_summary'`
       })
       if (evidence.length === 0) {
         throw new HttpError(
@@ -199,25 +214,39 @@ export const insightRoutes: Route[] = [
         )
       }
       const best = normalizeRrf(evidence[0]!.score)
-      const top = evidence.slice(0, 5)
-      const answer = await summaries().segmentInsight({
-        narrations: top.map((e) => e.transcript),
-        tags: [],
+      const answer = await summaries().answer({
+        question,
+        evidence: evidence.map((e) => ({ id: e.narration_id, text: e.transcript })),
       })
+      // Citations and clips only from the retrieved evidence: a provider cannot point the coach
+      // at a narration or a segment the retrieval (and so RLS) did not return.
+      const byId = new Map(evidence.map((e) => [e.narration_id, e]))
+      const cited = [...new Set(answer.citedIds)].filter((cid) => byId.has(cid))
+      const clipSources = [...cited.map((cid) => byId.get(cid)!), ...evidence]
+      const recommendedSegmentIds = [
+        ...new Set(clipSources.map((e) => e.segment_id).filter((s): s is string => !!s)),
+      ].slice(0, 5)
       return json({
-        answer: answer.summary,
-        headline: answer.headline,
+        answer: answer.answer,
+        citedEvidenceIds: cited,
         confidence: answerConfidence(evidence.length, best),
         evidence: evidence.map((e) => ({
-          narrationId: e.narration_id,
+          kind: e.kind,
+          id: e.narration_id,
+          narrationId: e.kind === 'narration' ? e.narration_id : null,
           segmentId: e.segment_id,
           startSeconds: e.start_seconds === null ? null : Number(e.start_seconds),
           text: e.transcript,
           score: Math.round(normalizeRrf(e.score) * 1000) / 1000,
         })),
-        recommendedSegmentIds: [
-          ...new Set(evidence.map((e) => e.segment_id).filter((s): s is string => !!s)),
-        ].slice(0, 5),
+        recommendedSegmentIds,
+        recommendedClips: recommendedSegmentIds.map((sid) => {
+          const e = clipSources.find((x) => x.segment_id === sid)!
+          return {
+            segmentId: sid,
+            startSeconds: e.start_seconds === null ? null : Number(e.start_seconds),
+          }
+        }),
       })
     },
   },

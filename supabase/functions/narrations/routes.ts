@@ -162,25 +162,32 @@ export const narrationRoutes: Route[] = [
         await requireOrgRole(tx, q.orgId, 'member')
         return await tx<
           {
-            narration_id: string
+            kind: 'narration' | 'segment_insight' | 'match_summary'
+            id: string
             media_asset_id: string
             segment_id: string | null
             start_seconds: string | null
-            transcript: string
+            content: string
+            snippet: string
             text_rank: number | null
             vector_rank: number | null
             score: number
           }[]
-        >`select * from private.search_narrations(${q.orgId}, ${q.q},
+        >`select * from private.search_knowledge(${q.orgId}, ${q.q},
             ${vector ? vectorLiteral(vector) : null}::extensions.halfvec, ${q.mediaAssetId ?? null}, ${q.limit})`
       })
+      // B-1: narrations, segment insights and match summaries in one RRF-ranked list; each hit
+      // links to the segment at its time (a match summary to the match).
       return json({
         items: rows.map((r) => ({
-          narrationId: r.narration_id,
+          kind: r.kind,
+          id: r.id,
+          narrationId: r.kind === 'narration' ? r.id : null,
           mediaAssetId: r.media_asset_id,
           segmentId: r.segment_id,
           startSeconds: r.start_seconds === null ? null : Number(r.start_seconds),
-          text: r.transcript,
+          text: r.content,
+          snippet: r.snippet,
           textRank: r.text_rank,
           vectorRank: r.vector_rank,
           score: r.score,

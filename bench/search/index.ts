@@ -1,0 +1,151 @@
+// Search-quality bench (`npm run bench -- search`): the labelled set in dataset.json (200 rugby
+// narrations, 40 queries with their relevant narrations) loaded into an in-memory PGlite with
+// every migration, then recall@10 and MRR for full text only, vector only and hybrid (RRF), all
+// through the real SQL search function acting as an org member. The embedder is the offline one
+// the platform uses without keys, or OpenAI's when OPENAI_API_KEY is set.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { PGlite } from '@electric-sql/pglite'
+import { createDatabase, repoRoot } from '../../supabase/tests/db'
+import { OfflineEmbeddings } from '../../supabase/functions/_shared/providers/offline.ts'
+import { OpenAIEmbeddings } from '../../supabase/functions/_shared/providers/production.ts'
+import type { EmbeddingProvider } from '../../supabase/functions/_shared/providers/types.ts'
+
+interface Dataset {
+  matches: Array<{ id: string; name: string }>
+  narrations: Array<{ id: string; matchId: string; startSeconds: number; text: string }>
+  queries: Array<{ id: string; query: string; relevant: string[] }>
+}
+
+type Method = 'fullText' | 'vector' | 'hybrid'
+const K = 10
+
+export function loadDataset(): Dataset {
+  return JSON.parse(readFileSync(join(repoRoot, 'bench', 'search', 'dataset.json'), 'utf8'))
+}
+
+export function recallAt(k: number, ranked: string[], relevant: Set<string>): number {
+  const hits = ranked.slice(0, k).filter((id) => relevant.has(id)).length
+  return hits / Math.min(k, relevant.size)
+}
+
+export function reciprocalRank(ranked: string[], relevant: Set<string>): number {
+  const index = ranked.findIndex((id) => relevant.has(id))
+  return index < 0 ? 0 : 1 / (index + 1)
+}
+
+const vectorText = (v: number[]) => `[${v.join(',')}]`
+
+async function seed(db: PGlite, data: Dataset, embedder: EmbeddingProvider) {
+  const user = '00000000-0000-4000-8000-00000000be01'
+  const org = '00000000-0000-4000-8000-00000000be02'
+  await db.exec(`
+    insert into auth.users (id, email, raw_user_meta_data)
+    values ('${user}', 'bench-search@bench.local', '{"username":"benchsearch","name":"Bench"}');
+    insert into public.organizations (id, slug, name, created_by) values ('${org}', 'bench-search', 'Bench Search', null);
+    insert into public.org_members (org_id, user_id, role) values ('${org}', '${user}', 'staff');`)
+  const assets = new Map<string, string>()
+  for (const match of data.matches) {
+    const [row] = (
+      await db.query<{ id: string }>(
+        `insert into public.media_assets (id, org_id, name, kind, status, progress, playable, file_name,
+           content_type, size_bytes, duration_seconds, storage_prefix, original_key)
+         select v.id, $1::uuid, $2, 'match', 'complete', 1, true, 'm.mp4', 'video/mp4', 1, 4800,
+                'orgs/' || $1::text || '/media/' || v.id || '/', 'orgs/' || $1::text || '/media/' || v.id || '/original/source.mp4'
+           from (select private.uuid_v7(now()) as id) v
+         returning id`,
+        [org, match.name],
+      )
+    ).rows
+    assets.set(match.id, row!.id)
+  }
+  const vectors = await embedder.embed(data.narrations.map((n) => n.text))
+  const ids = new Map<string, string>()
+  for (const [i, n] of data.narrations.entries()) {
+    const { rows } = await db.query<{ id: string }>(
+      `insert into public.narrations (org_id, media_asset_id, author_id, input_type, raw_transcript,
+         start_seconds, embedding, embedding_model)
+       values ($1, $2, $3, 'text', $4, $5, $6::extensions.halfvec, $7) returning id`,
+      [
+        org,
+        assets.get(n.matchId),
+        user,
+        n.text,
+        n.startSeconds,
+        vectorText(vectors[i]!),
+        embedder.name,
+      ],
+    )
+    ids.set(rows[0]!.id, n.id)
+  }
+  return { user, org, ids }
+}
+
+export async function runSearchBench(): Promise<Record<string, unknown>> {
+  const data = loadDataset()
+  const key = process.env.OPENAI_API_KEY
+  const dimensions = Number(process.env.EMBEDDING_DIMENSIONS ?? 1536)
+  const embedder: EmbeddingProvider = key
+    ? new OpenAIEmbeddings(key, dimensions)
+    : new OfflineEmbeddings(dimensions)
+  const db = await createDatabase()
+  try {
+    await db.exec(`select private.ensure_media_partitions(1, now() - interval '1 month')`)
+    const { user, org, ids } = await seed(db, data, embedder)
+    const queryVectors = await embedder.embed(data.queries.map((q) => q.query))
+    const totals: Record<Method, { recall: number; mrr: number }> = {
+      fullText: { recall: 0, mrr: 0 },
+      vector: { recall: 0, mrr: 0 },
+      hybrid: { recall: 0, mrr: 0 },
+    }
+    await db.exec('begin')
+    await db.query(
+      `select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`,
+      [JSON.stringify({ sub: user, role: 'authenticated' })],
+    )
+    for (const [i, q] of data.queries.entries()) {
+      const relevant = new Set(q.relevant)
+      const vector = vectorText(queryVectors[i]!)
+      const runs: Record<Method, [string | null, string | null]> = {
+        fullText: [q.query, null],
+        vector: ['', vector],
+        hybrid: [q.query, vector],
+      }
+      for (const [method, [text, embedding]] of Object.entries(runs) as [
+        Method,
+        [string | null, string | null],
+      ][]) {
+        const { rows } = await db.query<{ narration_id: string }>(
+          `select id as narration_id from private.search_knowledge($1, $2, $3::extensions.halfvec, null, 20)`,
+          [org, text, embedding],
+        )
+        const ranked = rows.map((r) => ids.get(r.narration_id)!)
+        totals[method].recall += recallAt(K, ranked, relevant)
+        totals[method].mrr += reciprocalRank(ranked, relevant)
+      }
+    }
+    await db.exec('rollback')
+    const n = data.queries.length
+    const round = (x: number) => Math.round((x / n) * 1000) / 1000
+    const figures = Object.fromEntries(
+      Object.entries(totals).map(([m, t]) => [
+        m,
+        { recallAt10: round(t.recall), mrr: round(t.mrr) },
+      ]),
+    ) as Record<Method, { recallAt10: number; mrr: number }>
+    const best = Math.max(figures.fullText.recallAt10, figures.vector.recallAt10)
+    return {
+      embedder: embedder.name,
+      dimensions,
+      narrations: data.narrations.length,
+      queries: n,
+      ...figures,
+      hybridBeatsBestSingle:
+        figures.hybrid.recallAt10 > best ||
+        (figures.hybrid.recallAt10 === best &&
+          figures.hybrid.mrr > Math.max(figures.fullText.mrr, figures.vector.mrr)),
+    }
+  } finally {
+    await db.close()
+  }
+}

@@ -1,0 +1,197 @@
+// Integration: knowledge search across narrations, insights and match summaries (NARR-5, B-1)
+// and the AI endpoints' rules that need the database (AI-2 staleness, AI-4 citations and clips).
+import assert from 'node:assert/strict'
+import { closePools } from '../_shared/db.ts'
+import { uuidv7 } from '../_shared/ids.ts'
+import {
+  addMember,
+  api,
+  createOrg,
+  platformAvailable,
+  serviceSql,
+  signUp,
+  type TestUser,
+} from '../_shared/testing.ts'
+
+const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+
+async function match(org: string, owner: TestUser, name: string): Promise<string> {
+  const id = uuidv7()
+  await serviceSql(
+    (
+      sql,
+    ) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status, file_name,
+      content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
+      values (${id}, ${org}, ${owner.id}, ${name}, 'match', 'complete', 'm.mp4', 'video/mp4', 10,
+        ${`orgs/${org}/media/${id}/`}, ${`orgs/${org}/media/${id}/original/source.mp4`}, 4800, true)`,
+  )
+  return id
+}
+
+async function narrate(token: string, mediaAssetId: string, text: string, segmentId?: string) {
+  const res = await api('narrations', { token, body: { mediaAssetId, segmentId, text } })
+  assert.equal(res.status, 201, JSON.stringify(res.body))
+  return res.body.narration.id as string
+}
+
+Deno.test({
+  ...opts,
+  name: 'NARR-5 B-1: knowledge search is org-scoped, snippets highlight, summaries are found',
+  fn: async () => {
+    const coach = await signUp('coach')
+    const player = await signUp('player')
+    const rival = await signUp('rival')
+    const org = await createOrg(coach, 'Search Club')
+    const other = await createOrg(rival, 'Rival Club')
+    await addMember(org.id, player, 'member')
+    const mediaId = await match(org.id, coach, 'Round 1')
+    const rivalMedia = await match(other.id, rival, 'Rival Round 1')
+    const seg = await api('segments', {
+      token: coach.token,
+      body: { mediaAssetId: mediaId, startSeconds: 300, endSeconds: 320 },
+    })
+    const segmentId: string = seg.body.segment.id
+    const ours = await narrate(
+      coach.token,
+      mediaId,
+      'The lineout throw was crooked again at the front',
+      segmentId,
+    )
+    await narrate(coach.token, mediaId, 'Great line speed in defence on the left edge')
+    const theirs = await narrate(rival.token, rivalMedia, 'Lineout throw crooked, lost the ball')
+
+    const search = await api(`narrations/search?orgId=${org.id}&q=crooked%20lineout%20throws`, {
+      token: player.token,
+    })
+    assert.equal(search.status, 200, JSON.stringify(search.body))
+    const ids = search.body.items.map((i: { id: string }) => i.id)
+    assert.equal(ids[0], ours)
+    assert.ok(!ids.includes(theirs), 'another org’s narration leaked into the results')
+    const top = search.body.items[0]
+    assert.equal(top.kind, 'narration')
+    assert.equal(top.segmentId, segmentId)
+    assert.equal(top.startSeconds, 300)
+    assert.match(top.snippet, /<mark>lineout<\/mark>/i)
+    assert.ok(top.textRank !== null && top.vectorRank !== null)
+
+    // Natural wording with words the notes do not contain still finds them (OR + vectors).
+    const natural = await api(
+      `narrations/search?orgId=${org.id}&q=${encodeURIComponent('why did our defence line speed drop')}`,
+      { token: player.token },
+    )
+    assert.match(natural.body.items[0].text, /line speed/)
+
+    // A match summary and a segment insight become searchable once generated.
+    assert.equal((await api(`insights/matches/${mediaId}`, { token: player.token })).status, 200)
+    assert.equal((await api(`insights/segments/${segmentId}`, { token: player.token })).status, 200)
+    const kinds = await api(
+      `narrations/search?orgId=${org.id}&q=crooked%20lineout&mediaAssetId=${mediaId}`,
+      {
+        token: player.token,
+      },
+    )
+    const found = new Set(kinds.body.items.map((i: { kind: string }) => i.kind))
+    assert.ok(found.has('match_summary'), JSON.stringify(kinds.body.items))
+    assert.ok(found.has('segment_insight'), JSON.stringify(kinds.body.items))
+
+    const rivalView = await api(`narrations/search?orgId=${other.id}&q=lineout`, {
+      token: rival.token,
+    })
+    assert.deepEqual(
+      rivalView.body.items.map((i: { id: string }) => i.id),
+      [theirs],
+    )
+    assert.equal(
+      (await api(`narrations/search?orgId=${org.id}&q=lineout`, { token: rival.token })).status,
+      404,
+    )
+    const tooLong = await api(`narrations/search?orgId=${org.id}&q=${'x'.repeat(501)}`, {
+      token: player.token,
+    })
+    assert.equal(tooLong.status, 400)
+  },
+})
+
+Deno.test({
+  ...opts,
+  name: 'AI-2 AI-4: match summary staleness at max(5, 20 %), answers cite only evidence',
+  fn: async () => {
+    const coach = await signUp('coach')
+    const player = await signUp('player')
+    const outsider = await signUp('outsider')
+    const org = await createOrg(coach, 'Ask Club')
+    await addMember(org.id, player, 'member')
+    const mediaId = await match(org.id, coach, 'Cup final')
+
+    const empty = await api(`insights/matches/${mediaId}`, { token: player.token })
+    assert.equal(empty.body.intelligence.level, 'empty')
+
+    const segments: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const seg = await api('segments', {
+        token: coach.token,
+        body: { mediaAssetId: mediaId, startSeconds: 100 + i * 60, endSeconds: 120 + i * 60 },
+      })
+      segments.push(seg.body.segment.id)
+      await narrate(
+        coach.token,
+        mediaId,
+        `Lineout throw ${i} was not straight and the jumper was late`,
+        segments[i],
+      )
+    }
+    const first = await api(`insights/matches/${mediaId}`, { token: player.token })
+    assert.equal(first.status, 200)
+    assert.equal(first.body.generated, true)
+    assert.equal(first.body.intelligence.level, 'light')
+    assert.ok(first.body.intelligence.lines.length <= 1)
+    // 4 more notes (< 5) keep the cache; the 5th makes it stale.
+    for (let i = 0; i < 4; i++) await narrate(coach.token, mediaId, `Scrum note ${i}`)
+    const cached = await api(`insights/matches/${mediaId}`, { token: player.token })
+    assert.equal(cached.body.generated, false)
+    await narrate(coach.token, mediaId, 'Scrum note 5')
+    const regenerated = await api(`insights/matches/${mediaId}`, { token: player.token })
+    assert.equal(regenerated.body.generated, true)
+    assert.equal(regenerated.body.intelligence.narration_count, 11)
+
+    const ask = await api(`insights/matches/${mediaId}/ask`, {
+      token: player.token,
+      body: { question: 'Why was our lineout throw not straight?' },
+    })
+    assert.equal(ask.status, 200, JSON.stringify(ask.body))
+    const evidenceIds = new Set(ask.body.evidence.map((e: { id: string }) => e.id))
+    const evidenceSegments = new Set(
+      ask.body.evidence.map((e: { segmentId: string }) => e.segmentId),
+    )
+    assert.ok(ask.body.citedEvidenceIds.length > 0)
+    for (const id of ask.body.citedEvidenceIds) assert.ok(evidenceIds.has(id))
+    for (const id of ask.body.recommendedSegmentIds) assert.ok(evidenceSegments.has(id))
+    assert.ok(
+      ask.body.recommendedClips.every((c: { startSeconds: number }) => c.startSeconds >= 100),
+    )
+    assert.equal(ask.body.confidence, 'medium') // ≥ 5 evidence, < 12
+    assert.ok(ask.body.answer.includes('[1]'))
+
+    assert.equal(
+      (
+        await api(`insights/matches/${mediaId}/ask`, {
+          token: outsider.token,
+          body: { question: 'lineout?' },
+        })
+      ).status,
+      404,
+    )
+    assert.equal(
+      (
+        await api(`insights/matches/not-a-uuid/ask`, {
+          token: player.token,
+          body: { question: 'x y z' },
+        })
+      ).status,
+      404,
+    )
+    assert.equal((await api(`insights/matches/${mediaId}`, { token: outsider.token })).status, 404)
+  },
+})
+
+Deno.test({ ...opts, name: 'insights tests: close pools', fn: () => closePools() })
