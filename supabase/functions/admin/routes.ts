@@ -15,6 +15,7 @@ import { requirePlatformRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import { invalidate, keys } from '../_shared/cache.ts'
 import { deletePrefix } from '../_shared/storage.ts'
+import { backfillEmbeddings } from '../narrations/backfill.ts'
 
 const Search = z.object({
   q: z.string().trim().max(100).optional(),
@@ -23,6 +24,14 @@ const Search = z.object({
 })
 const likeOf = (q?: string) => (q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null)
 const PAGE = 50
+
+const Backfill = z
+  .object({
+    batchSize: z.number().int().min(1).max(200).default(50),
+    maxBatches: z.number().int().min(1).max(100).default(20),
+    orgId: z.uuid({ message: 'must be a UUID' }).optional(),
+  })
+  .strict()
 
 const CreateOrg = z
   .object({
@@ -394,6 +403,16 @@ export const adminRoutes: Route[] = [
         }
       }
       return json({ processed: done, pending: pending.length - done })
+    },
+  },
+  {
+    // NARR-4: embed narrations whose embedding is missing or from another model, in batches.
+    method: 'POST',
+    pattern: '/narrations/embeddings/backfill',
+    handler: async ({ req, user }) => {
+      await readAsUser(user, (tx) => requirePlatformRole(tx, ['admin']))
+      const input = await parseBody(req, Backfill)
+      return json(await backfillEmbeddings(user.id, input))
     },
   },
 ]

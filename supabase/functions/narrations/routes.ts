@@ -1,10 +1,12 @@
 // `narrations`: text and voice narrations (NARR-1…3), transcription with a visible failure and
 // retry (NARR-2), embeddings (NARR-4), hybrid search (NARR-5) and filters (NARR-6).
 import { z } from 'zod'
-import { asUser, readAsUser } from '../_shared/db.ts'
+import { bearerToken } from '../_shared/auth.ts'
+import { asService, asUser, readAsUser } from '../_shared/db.ts'
+import { env } from '../_shared/env.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
-import { embeddings, transcription, vectorLiteral } from '../_shared/providers/index.ts'
+import { requireOrgRole, requirePlatformRole } from '../_shared/orgs.ts'
+import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
 import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
 import {
@@ -14,6 +16,14 @@ import {
   refreshEmbedding,
   toNarration,
 } from './store.ts'
+import {
+  background,
+  enqueueTranscription,
+  runJob,
+  sweepTranscriptions,
+  transcribeJobOf,
+} from './jobs.ts'
+import { authenticate } from '../_shared/auth.ts'
 
 const Text = z.string().trim().max(10_000, 'at most 10,000 characters')
 const Seconds = z.number().min(0).max(86_400)
@@ -58,6 +68,27 @@ const CreateNarration = z
   })
 
 const Transcribe = z.object({ previewText: Text.optional() }).strict()
+const Sweep = z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict()
+
+/** The service role key (a cron) or a platform admin may run the sweeper. */
+async function requireSweeper(req: Request): Promise<void> {
+  const token = bearerToken(req)
+  const key = env('SUPABASE_SERVICE_ROLE_KEY')
+  if (token && key && timingSafeEqual(token, key)) return
+  const user = await authenticate(req)
+  await readAsUser(user, (tx) => requirePlatformRole(tx, ['admin']))
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a)
+  const y = new TextEncoder().encode(b)
+  let diff = x.length ^ y.length
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0)
+  return diff === 0
+}
+
+const jobView = (job: Awaited<ReturnType<typeof transcribeJobOf>>) =>
+  job && { id: job.id, state: job.state, attempt: job.attempt, maxAttempts: job.maxAttempts }
 const UpdateNarration = z.object({ text: Text.min(1, 'required') }).strict()
 const SearchQuery = z.object({
   orgId: z.uuid({ message: 'must be a UUID' }),
@@ -141,9 +172,21 @@ export const narrationRoutes: Route[] = [
               contentType: input.audio!.contentType,
             }
           : null
-        return { narration: toNarration(await narrationById(tx, id)), audioUpload: upload }
+        return { row: await narrationById(tx, id), audioUpload: upload }
       })
-      return json(result, 201)
+      // NARR-2: a recording gets its transcribe job now; it runs after the response and, while
+      // the browser is still uploading, hands itself back without spending an attempt.
+      let job: { id: string; state: string } | null = null
+      if (result.row.audio_key) {
+        job = await asService(
+          'queue-transcription',
+          (tx) => enqueueTranscription(tx, result.row, user.id),
+          user.id,
+        )
+        const jobId = job.id
+        background(() => runJob(jobId))
+      }
+      return json({ narration: toNarration(result.row), audioUpload: result.audioUpload, job }, 201)
     },
   },
   {
@@ -196,47 +239,61 @@ export const narrationRoutes: Route[] = [
     },
   },
   {
+    // NARR-2 retry, and the "recording uploaded" signal: queues the job (a fresh one with new
+    // attempts when the last failed) and runs it. With `Prefer: respond-async` the answer is
+    // 202 at once; otherwise the first attempt is awaited (200 done, 422 failed, 202 retrying
+    // in the background), which is what the SPA has relied on.
     method: 'POST',
     pattern: '/:narrationId/transcribe',
-    handler: async ({ req, params, user }) => {
+    handler: async ({ req, params, user, logOrg }) => {
       const { previewText } = await parseBody(req, Transcribe)
       const id = uuidParam(params.narrationId)
       const row = await readAsUser(user, (tx) => narrationById(tx, id))
+      logOrg(row.org_id)
       if (!row.audio_key) throw new HttpError(400, 'NO_AUDIO', 'This narration has no recording.')
-      const audio = await storage.getObjectBytes(row.audio_key)
-      if (!audio)
+      if (!(await storage.headObject(row.audio_key))) {
+        // Nothing changes: the job waits for the upload (the status stays pending).
         throw new HttpError(409, 'AUDIO_NOT_UPLOADED', 'The recording has not been uploaded yet.')
-      let text: string | undefined
-      let failure: string | undefined
-      try {
-        const result = await transcription().transcribe({
-          audio,
-          contentType:
-            Object.entries(audioExt).find(([, ext]) => row.audio_key!.endsWith(`.${ext}`))?.[0] ??
-            'audio/webm',
-          language: row.language,
-          hint: previewText,
-        })
-        text = result.text
-        if (!text) failure = 'The transcription came back empty.'
-      } catch (err) {
-        failure = err instanceof Error ? err.message.slice(0, 300) : 'Transcription failed.'
       }
-      const updated = await asUser(user, async (tx) => {
-        const written = failure
-          ? await tx`update public.narrations set transcription_status = 'failed',
-                       transcription_error = ${failure} where id = ${id} returning id`
-          : await tx`update public.narrations set raw_transcript = ${text!},
-                       transcription_status = 'done', transcription_error = null
-                     where id = ${id} returning id`
-        if (written.length === 0) {
+      await asUser(user, async (tx) => {
+        const allowed = await tx`update public.narrations set transcription_status = 'pending',
+                                   transcription_error = null where id = ${id} returning id`
+        if (allowed.length === 0) {
           throw new HttpError(403, 'FORBIDDEN', 'Only the author or staff can transcribe this.')
         }
-        if (!failure) await refreshEmbedding(tx, id, text!)
-        return await narrationById(tx, id)
       })
+      const job = await asService(
+        'queue-transcription',
+        (tx) => enqueueTranscription(tx, row, user.id, previewText),
+        user.id,
+      )
+      const respondAsync = /respond-async/i.test(req.headers.get('prefer') ?? '')
+      let status = 202
+      if (respondAsync) {
+        background(() => runJob(job.id))
+      } else {
+        const outcome = await runJob(job.id).catch(() => null)
+        if (outcome?.kind === 'done') status = 200
+        else if (outcome?.kind === 'failed') status = 422
+      }
+      const [narration, current] = await Promise.all([
+        readAsUser(user, (tx) => narrationById(tx, id)),
+        asService('read-transcribe-job', (tx) => transcribeJobOf(tx, id), user.id),
+      ])
       // A failed transcription is a result the UI shows with a retry, not a server error.
-      return json({ narration: toNarration(updated) }, failure ? 422 : 200)
+      return json({ narration: toNarration(narration), job: jobView(current) }, status)
+    },
+  },
+  {
+    // The sweeper (a cron with the service role key, or a platform admin): nothing stays stuck
+    // when an isolate died mid-job or a backoff outlived the request that started it.
+    method: 'POST',
+    pattern: '/jobs/sweep',
+    auth: 'none',
+    handler: async ({ req }) => {
+      await requireSweeper(req)
+      const { limit } = await parseBody(req, Sweep)
+      return json(await sweepTranscriptions(limit))
     },
   },
   {
@@ -278,6 +335,19 @@ export const narrationRoutes: Route[] = [
       })
       if (audioKey) await storage.deletePrefix(audioKey.slice(0, audioKey.lastIndexOf('/') + 1))
       return noContent()
+    },
+  },
+  {
+    // Polling while a transcription is pending (NARR-2): the narration and its job.
+    method: 'GET',
+    pattern: '/:narrationId',
+    handler: async ({ params, user }) => {
+      const id = uuidParam(params.narrationId)
+      const row = await readAsUser(user, (tx) => narrationById(tx, id))
+      const job = row.audio_key
+        ? await asService('read-transcribe-job', (tx) => transcribeJobOf(tx, id), user.id)
+        : null
+      return json({ narration: toNarration(row), job: jobView(job) })
     },
   },
 ]
