@@ -36,7 +36,22 @@ export default defineConfig(({ mode }) => ({
           {
             urlPattern: ({ request }) => request.mode === 'navigate',
             handler: 'NetworkFirst',
-            options: { cacheName: 'rc-pages', networkTimeoutSeconds: 4 },
+            options: {
+              cacheName: 'rc-pages',
+              networkTimeoutSeconds: 4,
+              plugins: [
+                {
+                  // B-6: offline, any route gets the last shell this device loaded (every route
+                  // serves the same index.html), so saved clips open without a network.
+                  handlerDidError: async () => {
+                    const cache = await caches.open('rc-pages')
+                    const keys = await cache.keys()
+                    const last = keys[keys.length - 1]
+                    return last ? await cache.match(last) : undefined
+                  },
+                },
+              ],
+            },
           },
           {
             // Hashed file names never change content, so a cached copy is always right.

@@ -73,3 +73,19 @@ export type Abort = AbortController
 export function abortable(): AbortController {
   return new AbortController()
 }
+
+export function isOnline(): boolean {
+  return typeof navigator === 'undefined' ? true : navigator.onLine
+}
+
+/** Calls `onChange` when the browser goes on- or offline; returns the unsubscribe. */
+export function onConnectivity(onChange: (online: boolean) => void): () => void {
+  const on = () => onChange(true)
+  const off = () => onChange(false)
+  window.addEventListener('online', on)
+  window.addEventListener('offline', off)
+  return () => {
+    window.removeEventListener('online', on)
+    window.removeEventListener('offline', off)
+  }
+}

@@ -1,11 +1,36 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Session } from '@supabase/supabase-js'
-import { api } from '../services/api'
+import { api, ApiError } from '../services/api'
 import { supabase } from '../services/supabase'
 import type { MeResponse, OrgRole } from '../lib/types'
 import { hasRole } from '../lib/roles'
 import { appUrl } from '../lib/dom'
+
+const ME_KEY = 'rc-me'
+
+function rememberMe(value: MeResponse) {
+  try {
+    localStorage.setItem(ME_KEY, JSON.stringify(value))
+  } catch {
+    // Private mode or a full quota: offline start-up simply is not available then.
+  }
+}
+function recalledMe(): MeResponse | null {
+  try {
+    const text = localStorage.getItem(ME_KEY)
+    return text ? (JSON.parse(text) as MeResponse) : null
+  } catch {
+    return null
+  }
+}
+function forgetMe() {
+  try {
+    localStorage.removeItem(ME_KEY)
+  } catch {
+    // Nothing stored.
+  }
+}
 
 /** AUTH-2/3: the signed-in session and the user context from `GET me`. */
 export const useSessionStore = defineStore('session', () => {
@@ -25,7 +50,10 @@ export const useSessionStore = defineStore('session', () => {
       session.value = data.session
       client.auth.onAuthStateChange((event, next) => {
         session.value = next
-        if (event === 'SIGNED_OUT') me.value = null
+        if (event === 'SIGNED_OUT') {
+          me.value = null
+          forgetMe()
+        }
       })
       if (session.value) await loadMe().catch(() => undefined)
       ready.value = true
@@ -34,8 +62,20 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function loadMe(): Promise<MeResponse> {
-    me.value = await api<MeResponse>('GET', 'me')
-    return me.value
+    try {
+      me.value = await api<MeResponse>('GET', 'me')
+      rememberMe(me.value)
+      return me.value
+    } catch (error) {
+      // B-6: offline, the last known context keeps saved clips reachable (the server still
+      // decides every request once the network is back).
+      const cached = error instanceof ApiError && error.status === 0 ? recalledMe() : null
+      if (cached && cached.user.id === session.value?.user.id) {
+        me.value = cached
+        return cached
+      }
+      throw error
+    }
   }
 
   async function signIn(email: string, password: string): Promise<void> {
@@ -67,6 +107,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function signOut(): Promise<void> {
+    forgetMe()
     await supabase().auth.signOut()
     session.value = null
     me.value = null
