@@ -1,0 +1,85 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import AdminOrgs from './AdminOrgs.vue'
+import AdminUsers from './AdminUsers.vue'
+import { useSessionStore } from '../../stores/session'
+
+const apiMock = vi.fn()
+vi.mock('../../services/api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../services/api')>()
+  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
+})
+
+const org = {
+  id: 'o1',
+  slug: 'demo-club',
+  name: 'Demo Club',
+  type: 'team',
+  visibility: 'private',
+  storage_limit_bytes: 10 * 1024 ** 3,
+  member_count: 5,
+  media_count: 4,
+  created_at: '2026-01-01T00:00:00Z',
+}
+
+async function mountAdmin(component: typeof AdminOrgs | typeof AdminUsers) {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  useSessionStore().me = {
+    user: { id: 'admin-id', email: 'a@example.test' },
+    profile: null,
+    memberships: [],
+    primaryOrgId: null,
+    landing: 'admin',
+  }
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { template: '<div />' } },
+      { path: '/orgs/:orgId', name: 'org', component: { template: '<div />' } },
+    ],
+  })
+  const wrapper = mount(component, { global: { plugins: [pinia, router] } })
+  await flushPromises()
+  return wrapper
+}
+
+describe('admin console (ADM-2)', () => {
+  beforeEach(() => apiMock.mockReset())
+
+  it('deletes an org only after its slug is typed, and sends that slug', async () => {
+    apiMock.mockResolvedValue({ items: [org] })
+    const wrapper = await mountAdmin(AdminOrgs)
+    await wrapper.get('button[aria-label="Delete Demo Club"]').trigger('click')
+    const confirm = () => wrapper.get('form[aria-label="Delete organization"] button[type=submit]')
+    expect(confirm().attributes('disabled')).toBeDefined()
+    const input = wrapper.get('form[aria-label="Delete organization"] input')
+    await input.setValue('Demo Club')
+    expect(confirm().attributes('disabled')).toBeDefined()
+    await input.setValue('demo-club')
+    expect(confirm().attributes('disabled')).toBeUndefined()
+    apiMock.mockResolvedValueOnce(undefined).mockResolvedValue({ items: [] })
+    await wrapper.get('form[aria-label="Delete organization"]').trigger('submit')
+    await flushPromises()
+    expect(apiMock).toHaveBeenCalledWith('DELETE', 'admin/orgs/o1', { confirmSlug: 'demo-club' })
+  })
+
+  it('offers no role change on the admin’s own row', async () => {
+    apiMock.mockResolvedValue({
+      items: [
+        { id: 'admin-id', username: 'me', name: 'Me', platform_role: 'admin', org_count: 0 },
+        { id: 'u2', username: 'coach', name: 'Coach', platform_role: 'user', org_count: 1 },
+      ],
+    })
+    const wrapper = await mountAdmin(AdminUsers)
+    expect(wrapper.find('select[aria-label="Platform role of me"]').exists()).toBe(false)
+    expect(wrapper.text()).toContain('(you — ask another admin)')
+    const other = wrapper.get('select[aria-label="Platform role of coach"]')
+    apiMock.mockResolvedValueOnce({ user: {} })
+    await other.setValue('moderator')
+    await flushPromises()
+    expect(apiMock).toHaveBeenCalledWith('PATCH', 'admin/users/u2', { platformRole: 'moderator' })
+  })
+})
