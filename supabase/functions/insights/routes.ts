@@ -15,6 +15,7 @@ import {
   normalizeRrf,
   sectionize,
   segmentInsightStale,
+  shapeSegmentInsight,
 } from './rules.ts'
 
 const Ask = z.object({ question: z.string().trim().min(3, 'ask a question').max(500) }).strict()
@@ -54,7 +55,9 @@ async function ensureSegmentInsight(user: Parameters<typeof readAsUser>[0], segm
     return { row: ctx.existing, generated: false, ctx }
   }
   const provider = summaries()
-  const insight = await provider.segmentInsight({ narrations: ctx.texts, tags: ctx.tags })
+  const insight = shapeSegmentInsight(
+    await provider.segmentInsight({ narrations: ctx.texts, tags: ctx.tags }),
+  )
   const row = await asService(
     'store-segment-insight',
     async (tx) => {

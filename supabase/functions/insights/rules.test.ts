@@ -6,6 +6,7 @@ import {
   normalizeRrf,
   sectionize,
   segmentInsightStale,
+  shapeSegmentInsight,
 } from './rules.ts'
 
 Deno.test('AI-1: stale when narrations grew by max(1, 40 %)', () => {
@@ -37,4 +38,24 @@ Deno.test('AI-4: confidence thresholds and normalized fusion scores', () => {
 Deno.test('AI-2: sections by keyword, empty ones omitted', () => {
   const s = sectionize(['Scrum went backwards', 'Great tackle', 'Box kick was too long'])
   assert.deepEqual(Object.keys(s).sort(), ['defence', 'kickBattle', 'setPiece'])
+})
+
+Deno.test('AI-1: headline 3–6 words, one-sentence summary, a coach script', () => {
+  const wordCount = (h: string) => h.split(/\s+/).filter((w) => /\w/.test(w)).length
+  const long = shapeSegmentInsight({
+    headline: 'counter attack · box kick · line break · missed tackle',
+    summary: 'First sentence here. Second sentence there.',
+    coachScript: '',
+  })
+  assert.equal(wordCount(long.headline), 6)
+  assert.equal(long.summary, 'First sentence here.')
+  assert.equal(long.coachScript, 'First sentence here.')
+  const short = shapeSegmentInsight({ headline: 'Scrum', summary: 'One', coachScript: 'Go' })
+  assert.equal(short.headline, 'Scrum phase review')
+  const fine = shapeSegmentInsight({
+    headline: 'Tackle · breakdown · carry',
+    summary: 'x',
+    coachScript: 'y',
+  })
+  assert.equal(fine.headline, 'Tackle · breakdown · carry')
 })

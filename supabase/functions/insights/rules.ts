@@ -47,3 +47,28 @@ export function sectionize(texts: string[]): Record<string, string[]> {
   }
   return out
 }
+
+const FILLER = ['phase', 'review', 'focus']
+
+/**
+ * AI-1's shape, whatever the provider returned: a headline of 3–6 words (separators such as
+ * "·" are not words), a one-sentence summary, and a non-empty coach script.
+ */
+export function shapeSegmentInsight(insight: {
+  headline: string
+  summary: string
+  coachScript: string
+}): { headline: string; summary: string; coachScript: string } {
+  const words = insight.headline.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w))
+  const padded = [...words, ...FILLER.filter((f) => !words.includes(f))].slice(
+    0,
+    Math.max(3, Math.min(6, words.length)),
+  )
+  const headline =
+    words.length >= 3 && words.length <= 6 ? insight.headline.trim() : padded.join(' ')
+  const text = insight.summary.trim().replace(/\s+/g, ' ')
+  const end = text.search(/[.!?](\s|$)/)
+  const summary = end > 0 ? text.slice(0, end + 1) : text
+  const coachScript = insight.coachScript.trim() || summary
+  return { headline, summary, coachScript }
+}

@@ -25,12 +25,18 @@ const AddTag = z.discriminatedUnion('tagType', [
 ])
 const SegmentQuery = z.object({ segmentId: z.uuid({ message: 'must be a UUID' }) })
 const SelfTag = z.object({ segmentId: z.uuid() }).strict()
+// TAG-3 review: the selected suggestions (`ids`), or every pending one of a segment (`segmentId`).
 const Decide = z
   .object({
-    ids: z.array(z.uuid()).min(1).max(100),
+    ids: z.array(z.uuid()).min(1).max(100).optional(),
+    segmentId: z.uuid().optional(),
     decision: z.enum(['applied', 'rejected']),
   })
   .strict()
+  .refine((v) => (v.ids === undefined) !== (v.segmentId === undefined), {
+    message: 'give the suggestion ids or a segmentId',
+    path: ['ids'],
+  })
 
 async function segmentOrg(tx: Tx, segmentId: string): Promise<string> {
   const [row] = await tx<
@@ -203,15 +209,30 @@ export const tagRoutes: Route[] = [
     method: 'POST',
     pattern: '/suggestions/decide',
     handler: async ({ req, user }) => {
-      const { ids, decision } = await parseBody(req, Decide)
+      const { ids, segmentId, decision } = await parseBody(req, Decide)
       const decided = await asUser(user, async (tx) => {
-        const rows = await tx<
-          { id: string; org_id: string; segment_id: string; tag_type: string; tag_key: string }[]
+        if (segmentId) await requireOrgRole(tx, await segmentOrg(tx, segmentId), 'staff')
+        const found = await tx<
+          {
+            id: string
+            org_id: string
+            segment_id: string
+            tag_type: string
+            tag_key: string
+            status: string
+          }[]
         >`
-          select id, org_id, segment_id, tag_type::text as tag_type, tag_key from public.tag_suggestions
-          where id = any(${ids}::uuid[]) and status = 'pending'`
-        for (const orgId of new Set(rows.map((r) => r.org_id)))
+          select id, org_id, segment_id, tag_type::text as tag_type, tag_key, status::text as status
+            from public.tag_suggestions
+          where ${segmentId ? tx`segment_id = ${segmentId}` : tx`id = any(${ids!}::uuid[])`}
+          order by created_at`
+        // Suggestions are visible to staff only: an id the caller cannot see is not found,
+        // rather than a silent "decided 0".
+        if (ids && found.length < new Set(ids).size) throw notFound('Suggestion not found.')
+        for (const orgId of new Set(found.map((r) => r.org_id)))
           await requireOrgRole(tx, orgId, 'staff')
+        // Already decided ones keep their decision (a repeat is a no-op).
+        const rows = found.filter((r) => r.status === 'pending')
         for (const r of rows) {
           if (decision === 'applied') {
             await tx`insert into public.segment_tags (org_id, segment_id, tag_type, tag_key, source, created_by)
