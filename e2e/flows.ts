@@ -213,13 +213,28 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
 }
 
-/** Logs in through the SPA's form and waits until the app has left the login page. */
+/**
+ * Logs in through the SPA's form and waits until the app has left the login page. Each e2e boot
+ * has new ports, so Vite re-optimizes its dependencies on the first page loads and may reload the
+ * page; a reload empties the form (seen once as a "Log in" button that stayed disabled), so the
+ * form is filled again until the click really signs in.
+ */
 export async function logIn(page: Page, spaUrl: string, user: { email: string; password: string }) {
   await page.goto(`${spaUrl}/login`)
-  await page.getByLabel('Email').fill(user.email)
-  await page.getByLabel('Password', { exact: true }).fill(user.password)
-  await page.getByRole('button', { name: 'Log in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 })
+  const email = page.getByLabel('Email')
+  const password = page.getByLabel('Password', { exact: true })
+  const submit = page.getByRole('button', { name: 'Log in' })
+  for (let attempt = 1; ; attempt++) {
+    if ((await email.inputValue()) !== user.email) await email.fill(user.email)
+    if ((await password.inputValue()) !== user.password) await password.fill(user.password)
+    try {
+      await submit.click({ timeout: 5_000 })
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 })
+      return
+    } catch (error) {
+      if (attempt >= 3) throw error
+    }
+  }
 }
 
 export async function logOut(page: Page) {
@@ -262,6 +277,14 @@ export async function keepFailureEvidence(
 export function recordTrouble(page: Page, who: string, into: string[]) {
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') into.push(`${who} console ${m.text()}`)
+  })
+  page.on('console', (m) => {
+    if (m.text().startsWith('[vite]') && !/connect(ing|ed)/.test(m.text())) {
+      into.push(`${who} ${m.text()}`)
+    }
+  })
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) into.push(`${who} at ${frame.url()}`)
   })
   page.on('requestfailed', (r) => into.push(`${who} failed ${r.method()} ${r.url()}`))
   page.on('response', (r) => {
