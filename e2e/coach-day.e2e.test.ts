@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, screenshot } from './browser'
 import { addMemberApi, createOrgApi, fn, logIn, signUpApi, videoTime, type ApiUser } from './flows'
 import { generateMatchVideo } from './media'
@@ -23,6 +23,7 @@ describe("a coach's day", () => {
   let player: ApiUser
   let orgId: string
   let reviewUrl: string
+  const trouble: string[] = []
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-coach-'))
@@ -32,7 +33,14 @@ describe("a coach's day", () => {
     await addMemberApi(apiUrl, coach, orgId, player)
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    recordTrouble(page, 'coach', trouble)
     await logIn(page, spaUrl, coach)
+  })
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') {
+      await keepFailureEvidence(artifacts, task.name, { coach: page }, trouble)
+    }
   })
 
   afterAll(async () => {
