@@ -147,3 +147,14 @@ realServe(
     }
   },
 )
+
+// The platform starts this host in its own process group so it can stop the whole tree; the flip
+// side is that a platform killed with SIGKILL would leave the host running. It exits on its own
+// once it has been re-parented (its parent, `npm start` or a test, is gone).
+const parentPid = Deno.ppid
+setInterval(() => {
+  if (Deno.ppid !== parentPid) {
+    console.error('platform process is gone; functions host exiting')
+    Deno.exit(0)
+  }
+}, 2000)

@@ -49,6 +49,11 @@ export function spawnChild(
   })
   let running = true
   void exited.then(() => (running = false))
+  // Children live in their own process group (see above), so they would outlive a parent that
+  // exits without stopping them (an uncaught error, process.exit); take the group down with us.
+  const onParentExit = () => signalGroup('SIGKILL')
+  process.once('exit', onParentExit)
+  void exited.then(() => process.off('exit', onParentExit))
 
   const signalGroup = (signal: NodeJS.Signals) => {
     if (!child.pid || !running) return

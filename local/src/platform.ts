@@ -5,6 +5,7 @@ import postgres from 'postgres'
 import { createAuthEmulator } from './auth/emulator'
 import { loadSigningKeys } from './auth/keys'
 import { spawnChild, waitForPort, type Child } from './children'
+import { startCron } from './cron'
 import { binDir, defaultPorts, loadSecrets, repoRoot, resolveEnv, type Ports } from './config'
 import { startDatabase, type Database } from './database'
 import { startFunctionsHost, type FunctionsHost } from './functions'
@@ -267,6 +268,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log: prefixed(log, 'gateway'),
     })
     cleanups.push(() => gateway.stop())
+    if (functionsHost) {
+      const stopCron = startCron(
+        env.SUPABASE_URL as string,
+        env.SUPABASE_SERVICE_ROLE_KEY as string,
+        prefixed(log, 'cron'),
+      )
+      cleanups.push(stopCron)
+    }
 
     await spaReady
 

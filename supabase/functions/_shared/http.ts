@@ -8,7 +8,7 @@ export const corsHeaders: Record<string, string> = {
   'access-control-allow-headers':
     'authorization, x-client-info, apikey, content-type, x-request-id, range',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-  'access-control-expose-headers': 'x-request-id, retry-after',
+  'access-control-expose-headers': 'x-request-id, retry-after, content-disposition',
   'access-control-max-age': '86400',
 }
 
