@@ -4,7 +4,17 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, screenshot } from './browser'
-import { addMemberApi, createOrgApi, fn, logIn, signUpApi, videoTime, type ApiUser } from './flows'
+import {
+  addMemberApi,
+  createOrgApi,
+  fn,
+  keepFailureEvidence,
+  logIn,
+  recordTrouble,
+  signUpApi,
+  videoTime,
+  type ApiUser,
+} from './flows'
 import { generateMatchVideo } from './media'
 
 // Issue 6: a coach's day, end to end in the browser — upload → cut a clip → narrate → tag →
