@@ -129,6 +129,21 @@ describe("a player's day", () => {
     expect(await item.locator('.badge').innerText()).toBe('completed')
   })
 
+  it('finds the clip that names them under My moments and plays it from its start', async () => {
+    await fn(apiUrl, coach, 'POST', 'tags', { segmentId, tagType: 'identity', userId: player.id })
+    await page.reload()
+    await page.getByRole('tab', { name: 'My moments' }).click()
+    const moments = page.getByRole('region', { name: 'My moments' })
+    await expect.poll(() => moments.innerText()).toMatch(/Saturday v Harlequins\s*· 0:02/)
+    await moments.getByRole('button', { name: 'Watch' }).click()
+
+    const viewer = page.getByRole('region', { name: 'Clip viewer' })
+    await expect.poll(() => viewer.innerText()).toMatch(/^Line speed/)
+    await expect
+      .poll(() => videoTime(page, '[data-testid="feed-video"]'), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(2)
+  })
+
   it("the coach sees the player's assignment completed", async () => {
     await coachPage.goto(`${spaUrl}/orgs/${orgId}/assignments`)
     const row = coachPage.getByTestId('assignment-row').filter({ hasText: title })
