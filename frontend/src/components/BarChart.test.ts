@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import BarChart, { type ChartPoint } from './BarChart.vue'
 
-const chart = (points: ChartPoint[], empty?: string) =>
-  mount(BarChart, { props: { title: 'Momentum', points, ...(empty ? { empty } : {}) } })
+const chart = (points: ChartPoint[], empty?: string, rows = false) =>
+  mount(BarChart, { props: { title: 'Momentum', points, rows, ...(empty ? { empty } : {}) } })
 const visibleLabels = (w: ReturnType<typeof chart>) =>
   w.findAll('.plot .label').map((l) => l.text())
 
@@ -53,5 +53,23 @@ describe('BarChart (OV-1 readable charts)', () => {
     expect(w.get('.plot').attributes('style')).toContain('repeat(30, minmax(0, 40px))')
     // Everything is still readable as numbers.
     expect(w.findAll('tbody tr')).toHaveLength(30)
+  })
+
+  it('draws named categories as rows: each label once, bar lengths against the highest', () => {
+    const w = chart(
+      [
+        { label: 'Counter attack', value: 2 },
+        { label: 'Lineout', value: 1 },
+      ],
+      undefined,
+      true,
+    )
+    expect(w.find('.plot').exists()).toBe(false)
+    expect(w.findAll('.rows .label').map((l) => l.text())).toEqual(['Counter attack', 'Lineout'])
+    expect(w.findAll('.rows .bar').map((b) => b.attributes('style'))).toEqual([
+      'width: 100%;',
+      'width: 50%;',
+    ])
+    expect(w.findAll('.rows .value').map((v) => v.text())).toEqual(['2', '1'])
   })
 })
