@@ -14,6 +14,8 @@ declare module 'vue-router' {
     minRole?: OrgRole
     /** Platform admins only (ADM-1/2). */
     platformAdmin?: boolean
+    /** The page uses the wide container; the header and org tabs widen with it to stay aligned. */
+    wide?: boolean
   }
 }
 
@@ -77,7 +79,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'media/:assetId',
         name: 'player',
         component: () => import('./pages/org/PlayerPage.vue'),
-        meta: { title: 'Review' },
+        meta: { title: 'Review', wide: true },
       },
       {
         path: 'media/:assetId/overview',
