@@ -1,7 +1,7 @@
 // `npm run bench`: every layer's figures in one table and in bench/latest.json.
 // Parts live beside the code they measure and are loaded only if present, so each layer adds its
 // own. Pass part names to run a subset: `npm run bench -- platform db`.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -34,7 +34,14 @@ function flatten(prefix: string, value: unknown, out: [string, string][]) {
 }
 
 const wanted = process.argv.slice(2)
-const results: Record<string, Figures | { error: string }> = {}
+const latestFile = join(root, 'bench', 'latest.json')
+// A subset run (`npm run bench -- db`) refreshes only its parts; the others keep their last figures.
+const previous =
+  wanted.length && existsSync(latestFile)
+    ? (JSON.parse(readFileSync(latestFile, 'utf8')) as { results?: Record<string, Figures> })
+        .results
+    : undefined
+const results: Record<string, Figures | { error: string }> = { ...previous }
 for (const part of parts) {
   if (wanted.length && !wanted.includes(part.name)) continue
   if (!existsSync(join(root, part.module))) continue
@@ -59,10 +66,10 @@ const report = {
   results,
 }
 mkdirSync(join(root, 'bench'), { recursive: true })
-writeFileSync(join(root, 'bench', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
+writeFileSync(latestFile, `${JSON.stringify(report, null, 2)}\n`)
 
 const rows: [string, string][] = []
-flatten('', results, rows)
+flatten('', wanted.length ? Object.fromEntries(wanted.map((n) => [n, results[n]])) : results, rows)
 const width = Math.max(...rows.map(([k]) => k.length), 10)
 console.log(`${'figure'.padEnd(width)}  value`)
 for (const [key, value] of rows) console.log(`${key.padEnd(width)}  ${value}`)
