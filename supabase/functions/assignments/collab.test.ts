@@ -237,9 +237,21 @@ Deno.test({
     assert.equal(overview.status, 200, JSON.stringify(overview.body))
     assert.equal(overview.body.coverage.narrationCount, 1)
     assert.ok(overview.body.coverage.largestGapMinutes > 18)
+    // OV-1: the next narration shows at once (the overview is never served stale).
+    await api('narrations', {
+      token: coach.token,
+      body: {
+        mediaAssetId: mediaId,
+        segmentId: s1,
+        text: 'Second effort at the ruck',
+        startSeconds: 70,
+      },
+    })
+    const refreshed = await api(`overview/match/${mediaId}`, { token: p1.token })
+    assert.equal(refreshed.body.coverage.narrationCount, 2)
     assert.equal((await api(`overview/match/${mediaId}`, { token: outsider.token })).status, 404)
     const coverage = await api(`overview/coverage?orgId=${orgId}`, { token: p1.token })
-    assert.equal(coverage.body.items[0].narration_count, 1)
+    assert.equal(coverage.body.items[0].narration_count, 2)
     const dashboard = await api(`overview/dashboard?orgId=${orgId}`, { token: coach.token })
     assert.equal(dashboard.status, 200, JSON.stringify(dashboard.body))
     assert.equal(dashboard.body.assignmentCompletion.completed, 1)
