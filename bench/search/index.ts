@@ -3,6 +3,11 @@
 // every migration, then recall@10 and MRR for full text only, vector only and hybrid (RRF), all
 // through the real SQL search function acting as an org member. The embedder is the offline one
 // the platform uses without keys, or OpenAI's when OPENAI_API_KEY is set.
+//
+// Protocol, so the figures are not tuned on the labels they report: any ranking parameter of the
+// search (text scoring, RRF k, candidate depth) is chosen on the even-indexed queries only (the
+// selection half); the odd-indexed queries are held out. Every figure is reported for the
+// selection half, the held-out half and all queries; the held-out half is the honest one.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -93,6 +98,28 @@ async function seed(db: PGlite, data: Dataset, embedder: EmbeddingProvider) {
   return { user, org, ids }
 }
 
+const round3 = (x: number) => Math.round(x * 1000) / 1000
+
+/** Mean recall@10 and MRR per method over some queries, and whether hybrid strictly beats the
+ * better single method on each metric (the acceptance of NARR-5). */
+export function summarize(rows: Array<Record<Method, { recall: number; rr: number }>>) {
+  const mean = (m: Method, key: 'recall' | 'rr') =>
+    round3(rows.reduce((s, r) => s + r[m][key], 0) / rows.length)
+  const figures = Object.fromEntries(
+    (['fullText', 'vector', 'hybrid'] as const).map((m) => [
+      m,
+      { recallAt10: mean(m, 'recall'), mrr: mean(m, 'rr') },
+    ]),
+  ) as Record<Method, { recallAt10: number; mrr: number }>
+  const beats = (key: 'recallAt10' | 'mrr') =>
+    figures.hybrid[key] > Math.max(figures.fullText[key], figures.vector[key])
+  return {
+    queries: rows.length,
+    ...figures,
+    hybridBeatsBestSingle: { recallAt10: beats('recallAt10'), mrr: beats('mrr') },
+  }
+}
+
 export async function runSearchBench(): Promise<Record<string, unknown>> {
   const data = loadDataset()
   const key = process.env.OPENAI_API_KEY
@@ -105,11 +132,7 @@ export async function runSearchBench(): Promise<Record<string, unknown>> {
     await db.exec(`select private.ensure_media_partitions(1, now() - interval '1 month')`)
     const { user, org, ids } = await seed(db, data, embedder)
     const queryVectors = await embedder.embed(data.queries.map((q) => q.query))
-    const totals: Record<Method, { recall: number; mrr: number }> = {
-      fullText: { recall: 0, mrr: 0 },
-      vector: { recall: 0, mrr: 0 },
-      hybrid: { recall: 0, mrr: 0 },
-    }
+    const perQuery: Array<Record<Method, { recall: number; rr: number }>> = []
     await db.exec('begin')
     await db.query(
       `select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`,
@@ -132,30 +155,26 @@ export async function runSearchBench(): Promise<Record<string, unknown>> {
           [org, text, embedding],
         )
         const ranked = rows.map((r) => ids.get(r.narration_id)!)
-        totals[method].recall += recallAt(K, ranked, relevant)
-        totals[method].mrr += reciprocalRank(ranked, relevant)
+        ;(perQuery[i] ??= {} as Record<Method, { recall: number; rr: number }>)[method] = {
+          recall: recallAt(K, ranked, relevant),
+          rr: reciprocalRank(ranked, relevant),
+        }
       }
     }
     await db.exec('rollback')
-    const n = data.queries.length
-    const round = (x: number) => Math.round((x / n) * 1000) / 1000
-    const figures = Object.fromEntries(
-      Object.entries(totals).map(([m, t]) => [
-        m,
-        { recallAt10: round(t.recall), mrr: round(t.mrr) },
-      ]),
-    ) as Record<Method, { recallAt10: number; mrr: number }>
-    const best = Math.max(figures.fullText.recallAt10, figures.vector.recallAt10)
+    const splits = {
+      selection: perQuery.filter((_, i) => i % 2 === 0),
+      heldOut: perQuery.filter((_, i) => i % 2 === 1),
+      all: perQuery,
+    }
     return {
       embedder: embedder.name,
       dimensions,
       narrations: data.narrations.length,
-      queries: n,
-      ...figures,
-      hybridBeatsBestSingle:
-        figures.hybrid.recallAt10 > best ||
-        (figures.hybrid.recallAt10 === best &&
-          figures.hybrid.mrr > Math.max(figures.fullText.mrr, figures.vector.mrr)),
+      queries: data.queries.length,
+      protocol:
+        'ranking parameters chosen on even-indexed queries (selection); odd-indexed held out',
+      ...Object.fromEntries(Object.entries(splits).map(([name, rows]) => [name, summarize(rows)])),
     }
   } finally {
     await db.close()
