@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   CopyObjectCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3'
 import type { Sql } from 'postgres'
@@ -285,9 +287,127 @@ function storageClient(env: Record<string, string>): S3Client {
   })
 }
 
+const rungPlaylist = /^hls\/[^/]+\/index\.m3u8$/
+const masterPlaylist = 'hls/master.m3u8'
+const storyboardVtt = 'storyboard/storyboard.vtt'
+
+/**
+ * A VOD media playlist that plays `source`'s segments over and over until `targetSeconds` is
+ * covered (the last loop stops at the first segment reaching it). Each loop restarts the
+ * timestamps, so a discontinuity separates them. Returns the text and the length of one loop.
+ */
+export function loopMediaPlaylist(
+  source: string,
+  targetSeconds: number,
+): { text: string; loopSeconds: number } {
+  const header: string[] = []
+  const segments: { lines: string[]; seconds: number }[] = []
+  let pending: string[] = []
+  let pendingSeconds = 0
+  for (const raw of source.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (line === '' || line === '#EXT-X-ENDLIST' || line === '#EXT-X-DISCONTINUITY') continue
+    if (line.startsWith('#EXT-X-TARGETDURATION:')) continue
+    if (line.startsWith('#EXTINF:')) {
+      pendingSeconds = Number.parseFloat(line.slice('#EXTINF:'.length))
+      pending.push(line)
+    } else if (line.startsWith('#')) {
+      // Tags before the first segment describe the playlist; later ones belong to a segment.
+      if (segments.length === 0 && pending.length === 0 && !line.startsWith('#EXT-X-BYTERANGE'))
+        header.push(line)
+      else pending.push(line)
+    } else {
+      if (!Number.isFinite(pendingSeconds) || pendingSeconds <= 0)
+        throw new SeedError(`segment ${line} has no usable #EXTINF`)
+      segments.push({ lines: [...pending, line], seconds: pendingSeconds })
+      pending = []
+      pendingSeconds = 0
+    }
+  }
+  if (header[0] !== '#EXTM3U' || segments.length === 0)
+    throw new SeedError('the demo rung playlist has no segments')
+  const loopSeconds = segments.reduce((sum, segment) => sum + segment.seconds, 0)
+  const body: string[] = []
+  let covered = 0
+  let targetDuration = 1
+  for (let loop = 0; loop === 0 || covered < targetSeconds; loop++) {
+    if (loop > 0) body.push('#EXT-X-DISCONTINUITY')
+    for (const segment of segments) {
+      if (loop > 0 && covered >= targetSeconds) break
+      body.push(...segment.lines)
+      covered += segment.seconds
+      targetDuration = Math.max(targetDuration, Math.ceil(segment.seconds))
+    }
+  }
+  const [first, ...rest] = header
+  const text = [
+    first,
+    ...rest,
+    `#EXT-X-TARGETDURATION:${targetDuration}`,
+    ...body,
+    '#EXT-X-ENDLIST',
+  ]
+  return { text: text.join('\n') + '\n', loopSeconds }
+}
+
+function parseVttTime(text: string): number {
+  const parts = text.split(':').map(Number)
+  return parts.reduce((total, part) => total * 60 + part, 0)
+}
+
+function formatVttTime(seconds: number): string {
+  const ms = Math.round(seconds * 1000)
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor((ms % 3_600_000) / 60_000))}:${pad(
+    Math.floor((ms % 60_000) / 1000),
+  )}.${pad(ms % 1000, 3)}`
+}
+
+/**
+ * The storyboard of a looped video: `source`'s cues (one loop of `loopSeconds`) repeated with
+ * shifted times until `targetSeconds`, pointing at the same sprite tiles.
+ */
+export function loopStoryboard(source: string, loopSeconds: number, targetSeconds: number): string {
+  const cues: { start: number; end: number; payload: string[] }[] = []
+  for (const block of source.split(/\r?\n\r?\n/)) {
+    const lines = block.split(/\r?\n/).filter((line) => line.trim() !== '')
+    const timing = lines.findIndex((line) => line.includes('-->'))
+    if (timing < 0) continue
+    const [from, to] = lines[timing]!.split('-->').map((part) => part.trim().split(/\s+/)[0]!)
+    const start = parseVttTime(from!)
+    // The last cue may run past the video's end; a loop must not overlap the next one.
+    if (!Number.isFinite(start) || start >= loopSeconds) continue
+    cues.push({
+      start,
+      end: Math.min(parseVttTime(to!), loopSeconds),
+      payload: lines.slice(timing + 1),
+    })
+  }
+  if (cues.length === 0) throw new SeedError('the demo storyboard has no cues')
+  if (!(loopSeconds > 0)) throw new SeedError('a storyboard loop needs a positive length')
+  const out = ['WEBVTT', '']
+  for (let offset = 0; offset < Math.max(targetSeconds, loopSeconds); offset += loopSeconds) {
+    for (const cue of cues) {
+      const start = offset + cue.start
+      if (offset > 0 && start >= targetSeconds) break
+      const end = offset > 0 ? Math.min(offset + cue.end, targetSeconds) : offset + cue.end
+      out.push(`${formatVttTime(start)} --> ${formatVttTime(end)}`, ...cue.payload, '')
+    }
+  }
+  return out.join('\n')
+}
+
+async function readText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+  if (!object.Body) throw new SeedError(`${key} is empty`)
+  return await object.Body.transformToString('utf8')
+}
+
 /**
  * supabase/seed.sql describes already-transcoded matches whose HLS files exist nowhere; they get
- * the real renditions of the demo match, copied under their own keys, so they play too.
+ * the real renditions of the demo match, copied under their own keys, so they play too. The demo
+ * is far shorter than those matches (and transcoding 80 minutes would take longer than the rest
+ * of the start), so their playlists and storyboard loop the demo to their recorded length.
  */
 async function fillSeededRenditions(
   platform: Platform,
@@ -299,8 +419,16 @@ async function fillSeededRenditions(
   const bucket = platform.env.S3_BUCKET as string
   const s3 = storageClient(platform.env)
   try {
-    const rows = await sql<{ id: string; storage_prefix: string; master_playlist_key: string }[]>`
-      select id, storage_prefix, master_playlist_key from public.media_assets
+    const rows = await sql<
+      {
+        id: string
+        storage_prefix: string
+        master_playlist_key: string
+        duration_seconds: number | null
+      }[]
+    >`
+      select id, storage_prefix, master_playlist_key, duration_seconds::float8 as duration_seconds
+        from public.media_assets
        where org_id = ${orgId} and id <> ${sourceAssetId} and status = 'complete'
          and master_playlist_key is not null`
     const source = await sql<{ storage_prefix: string }[]>`
@@ -320,10 +448,33 @@ async function fillSeededRenditions(
       for (const item of page.Contents ?? []) {
         // The original upload is not part of playback; copying it would only cost disk.
         if (item.Key && !item.Key.slice(sourcePrefix.length).startsWith('original/'))
-          keys.push(item.Key)
+          keys.push(item.Key.slice(sourcePrefix.length))
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
+    if (!keys.includes(masterPlaylist)) throw new SeedError('the demo match has no master playlist')
+    const rungs = new Map<string, string>()
+    for (const path of keys.filter((key) => rungPlaylist.test(key)))
+      rungs.set(path, await readText(s3, bucket, sourcePrefix + path))
+    if (rungs.size === 0) throw new SeedError('the demo match has no rung playlists')
+    const storyboard = keys.includes(storyboardVtt)
+      ? await readText(s3, bucket, sourcePrefix + storyboardVtt)
+      : undefined
+    const copied = keys.filter(
+      (key) => key !== masterPlaylist && key !== storyboardVtt && !rungPlaylist.test(key),
+    )
+    const copy = (row: { storage_prefix: string }, path: string) =>
+      s3.send(
+        new CopyObjectCommand({
+          Bucket: bucket,
+          Key: row.storage_prefix + path,
+          CopySource: `${bucket}/${(sourcePrefix + path).split('/').map(encodeURIComponent).join('/')}`,
+        }),
+      )
+    const put = (key: string, body: string, contentType: string) =>
+      s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+      )
     let filled = 0
     for (const row of rows) {
       const present = await s3
@@ -331,18 +482,26 @@ async function fillSeededRenditions(
         .then(() => true)
         .catch(() => false)
       if (present) continue
-      for (const key of keys) {
-        await s3.send(
-          new CopyObjectCommand({
-            Bucket: bucket,
-            Key: row.storage_prefix + key.slice(sourcePrefix.length),
-            CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
-          }),
+      for (const path of copied) await copy(row, path)
+      let loopSeconds = 0
+      for (const [path, text] of rungs) {
+        const looped = loopMediaPlaylist(text, row.duration_seconds ?? 0)
+        loopSeconds ||= looped.loopSeconds
+        await put(row.storage_prefix + path, looped.text, 'application/vnd.apple.mpegurl')
+      }
+      if (storyboard) {
+        const target = row.duration_seconds ?? loopSeconds
+        await put(
+          row.storage_prefix + storyboardVtt,
+          loopStoryboard(storyboard, loopSeconds, target),
+          'text/vtt',
         )
       }
+      // The master last: its presence is what marks an asset as filled on the next run.
+      await copy(row, masterPlaylist)
       filled += 1
     }
-    if (filled) log(`gave ${filled} seeded asset(s) the demo match's renditions`)
+    if (filled) log(`gave ${filled} seeded asset(s) the demo match's renditions, looped to length`)
   } finally {
     s3.destroy()
   }
