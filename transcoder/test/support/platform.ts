@@ -1,19 +1,17 @@
 // An in-memory platform for worker tests: PGlite (bootstrap + migrations applied in order) behind
 // pglite-socket, and s3rver with the media bucket — on free ports, torn down by stop().
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { PGlite } from '@electric-sql/pglite'
-import { vector } from '@electric-sql/pglite-pgvector'
+import type { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import S3rver from 's3rver'
 import { Database } from '../../src/adapters/db'
 import { Storage } from '../../src/adapters/storage'
+import { createDatabase } from '../../../supabase/tests/db'
 import { freePort } from './ports'
-
-const repoRoot = join(import.meta.dirname, '..', '..', '..')
 
 export interface TestPlatform {
   pg: PGlite
@@ -37,12 +35,8 @@ export interface TestPlatform {
 
 export async function startTestPlatform(): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'rugbycodex-worker-test-'))
-  const pg = await PGlite.create({ extensions: { vector } })
-  await pg.exec(await readFile(join(repoRoot, 'local', 'sql', 'supabase-bootstrap.sql'), 'utf8'))
-  const migrations = join(repoRoot, 'supabase', 'migrations')
-  for (const file of (await readdir(migrations)).filter((f) => f.endsWith('.sql')).sort()) {
-    await pg.exec(await readFile(join(migrations, file), 'utf8'))
-  }
+  // The same bootstrap + migrations the pgTAP suite runs on.
+  const pg = await createDatabase()
   const dbPort = await freePort()
   const socket = new PGLiteSocketServer({
     db: pg,
