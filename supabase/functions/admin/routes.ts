@@ -1,7 +1,8 @@
 // `admin` (ADM-1, ADM-2, ORG-1 decisions, ORG-2): the platform console. Every route requires the
 // platform admin role (narration moderation also moderators); RLS's admin policies still apply.
 import { z } from 'zod'
-import { asService, asUser, readAsUser } from '../_shared/db.ts'
+import type { AuthUser } from '../_shared/auth.ts'
+import { asService, asUser, readAsUser, type Tx } from '../_shared/db.ts'
 import {
   HttpError,
   json,
@@ -11,7 +12,7 @@ import {
   parseQuery,
   uuidParam,
 } from '../_shared/http.ts'
-import { requirePlatformRole } from '../_shared/orgs.ts'
+import { requirePlatformRole, type PlatformRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import { invalidate, keys } from '../_shared/cache.ts'
 import { deletePrefix } from '../_shared/storage.ts'
@@ -24,6 +25,22 @@ const Search = z.object({
 })
 const likeOf = (q?: string) => (q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null)
 const PAGE = 50
+type SearchQuery = z.infer<typeof Search>
+
+/** A console list: the caller's platform role checked, then one page of `list` as JSON. */
+async function searchPage(
+  url: URL,
+  user: AuthUser,
+  roles: PlatformRole[],
+  list: (tx: Tx, q: SearchQuery, offset: number) => PromiseLike<readonly unknown[]>,
+): Promise<Response> {
+  const q = parseQuery(url, Search)
+  const items = await readAsUser(user, async (tx) => {
+    await requirePlatformRole(tx, roles)
+    return await list(tx, q, (q.page - 1) * PAGE)
+  })
+  return json({ items, page: q.page, pageSize: PAGE })
+}
 
 const Backfill = z
   .object({
@@ -125,11 +142,12 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/orgs',
-    handler: async ({ url, user }) => {
-      const q = parseQuery(url, Search)
-      const items = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await tx`
+    handler: ({ url, user }) =>
+      searchPage(
+        url,
+        user,
+        ['admin'],
+        (tx, q, offset) => tx`
           select o.id, o.slug, o.name, o.type::text as type, o.visibility::text as visibility,
                  o.storage_limit_bytes::float8 as storage_limit_bytes, o.created_at,
                  (select count(*)::int from public.org_members m where m.org_id = o.id) as member_count,
@@ -137,10 +155,8 @@ export const adminRoutes: Route[] = [
           from public.organizations o
           where (${likeOf(q.q)}::text is null or o.name ilike ${likeOf(q.q)} or o.slug ilike ${likeOf(q.q)})
             and (${q.status ?? null}::text is null or o.type::text = ${q.status ?? null})
-          order by o.created_at desc limit ${PAGE} offset ${(q.page - 1) * PAGE}`
-      })
-      return json({ items, page: q.page, pageSize: PAGE })
-    },
+          order by o.created_at desc limit ${PAGE} offset ${offset}`,
+      ),
   },
   {
     method: 'POST',
@@ -212,20 +228,19 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/users',
-    handler: async ({ url, user }) => {
-      const q = parseQuery(url, Search)
-      const items = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await tx`
+    handler: ({ url, user }) =>
+      searchPage(
+        url,
+        user,
+        ['admin'],
+        (tx, q, offset) => tx`
           select p.id, p.username, p.name, p.platform_role::text as platform_role, p.created_at,
                  (select count(*)::int from public.org_members m where m.user_id = p.id) as org_count
           from public.profiles p
           where (${likeOf(q.q)}::text is null or p.username ilike ${likeOf(q.q)} or p.name ilike ${likeOf(q.q)})
             and (${q.status ?? null}::text is null or p.platform_role::text = ${q.status ?? null})
-          order by p.created_at desc limit ${PAGE} offset ${(q.page - 1) * PAGE}`
-      })
-      return json({ items, page: q.page, pageSize: PAGE })
-    },
+          order by p.created_at desc limit ${PAGE} offset ${offset}`,
+      ),
   },
   {
     method: 'PATCH',
@@ -248,19 +263,18 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/narrations',
-    handler: async ({ url, user }) => {
-      const q = parseQuery(url, Search)
-      const items = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin', 'moderator'])
-        return await tx`
+    handler: ({ url, user }) =>
+      searchPage(
+        url,
+        user,
+        ['admin', 'moderator'],
+        (tx, q, offset) => tx`
           select n.id, n.org_id, n.media_asset_id, n.author_id, p.username,
                  coalesce(nullif(n.clean_transcript, ''), n.raw_transcript) as text, n.created_at
           from public.narrations n left join public.profiles p on p.id = n.author_id
           where (${likeOf(q.q)}::text is null or n.raw_transcript ilike ${likeOf(q.q)})
-          order by n.created_at desc limit ${PAGE} offset ${(q.page - 1) * PAGE}`
-      })
-      return json({ items, page: q.page, pageSize: PAGE })
-    },
+          order by n.created_at desc limit ${PAGE} offset ${offset}`,
+      ),
   },
   {
     method: 'DELETE',
@@ -278,37 +292,35 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/media',
-    handler: async ({ url, user }) => {
-      const q = parseQuery(url, Search)
-      const items = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await tx`
+    handler: ({ url, user }) =>
+      searchPage(
+        url,
+        user,
+        ['admin'],
+        (tx, q, offset) => tx`
           select a.id, a.org_id, a.name, a.kind::text as kind, a.status::text as status, a.progress,
                  a.size_bytes::float8 as size_bytes, a.error_code, a.error_message, a.created_at
           from public.media_assets a
           where (${q.status ?? null}::text is null or a.status::text = ${q.status ?? null})
             and (${likeOf(q.q)}::text is null or a.name ilike ${likeOf(q.q)})
-          order by a.created_at desc limit ${PAGE} offset ${(q.page - 1) * PAGE}`
-      })
-      return json({ items, page: q.page, pageSize: PAGE })
-    },
+          order by a.created_at desc limit ${PAGE} offset ${offset}`,
+      ),
   },
   {
     method: 'GET',
     pattern: '/jobs',
-    handler: async ({ url, user }) => {
-      const q = parseQuery(url, Search)
-      const items = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await tx`
+    handler: ({ url, user }) =>
+      searchPage(
+        url,
+        user,
+        ['admin'],
+        (tx, q, offset) => tx`
           select j.id, j.org_id, j.media_asset_id, j.type::text as type, j.state::text as state, j.progress,
                  j.attempt, j.max_attempts, j.lease_owner, j.error_code, j.error_message, j.created_at, j.finished_at
           from public.jobs j
           where (${q.status ?? null}::text is null or j.state::text = ${q.status ?? null})
-          order by j.created_at desc limit ${PAGE} offset ${(q.page - 1) * PAGE}`
-      })
-      return json({ items, page: q.page, pageSize: PAGE })
-    },
+          order by j.created_at desc limit ${PAGE} offset ${offset}`,
+      ),
   },
   {
     method: 'GET',
@@ -328,19 +340,18 @@ export const adminRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/org-requests',
-    handler: async ({ url, user }) => {
-      const q = parseQuery(url, Search)
-      const items = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await tx`
+    handler: ({ url, user }) =>
+      searchPage(
+        url,
+        user,
+        ['admin'],
+        (tx, q, offset) => tx`
           select r.id, r.name, r.type::text as type, r.message, r.status::text as status, r.review_notes,
                  r.created_at, r.reviewed_at, r.org_id, p.username as requested_by
           from public.org_requests r left join public.profiles p on p.id = r.requested_by
           where r.status::text = coalesce(${q.status ?? null}, 'pending')
-          order by r.created_at limit ${PAGE} offset ${(q.page - 1) * PAGE}`
-      })
-      return json({ items })
-    },
+          order by r.created_at limit ${PAGE} offset ${offset}`,
+      ),
   },
   {
     method: 'POST',
