@@ -4,8 +4,12 @@ import {
   deleteConfirmed,
   deviceTone,
   gibToBytes,
+  newOrgBody,
+  orgDraftProblems,
   orgPatch,
   recentFailures,
+  slugFromName,
+  usernameOf,
   type AdminJob,
 } from './admin'
 
@@ -63,6 +67,12 @@ describe('admin console rules', () => {
     expect(gibToBytes('0,5')).toBe(512 * 1024 ** 2)
     expect(gibToBytes('-1')).toBeNull()
     expect(gibToBytes('lots')).toBeNull()
+    // A blank field must not become a 0-byte quota.
+    expect(gibToBytes('')).toBeNull()
+    expect(gibToBytes('  ')).toBeNull()
+    expect(gibToBytes('0')).toBe(0)
+    expect(gibToBytes(' 2 ')).toBe(2 * 1024 ** 3)
+    expect(gibToBytes(String(100 * 1024 + 1))).toBeNull()
   })
 
   it('sends only the changed org fields and validates them', () => {
@@ -83,5 +93,76 @@ describe('admin console rules', () => {
       'problem',
     )
     expect(orgPatch(before, { ...same, storageGib: 'x' })).toHaveProperty('problem')
+  })
+
+  it('suggests a slug from the name as the server would', () => {
+    expect(slugFromName('Bath Rugby U18')).toBe('bath-rugby-u18')
+    expect(slugFromName('  Stade Français — Paris!  ')).toBe('stade-francais-paris')
+    expect(slugFromName("St. Mary's RFC")).toBe('st-mary-s-rfc')
+    expect(slugFromName('!!!')).toBe('')
+    const long = slugFromName('A'.repeat(39) + ' Club')
+    expect(long).toBe('a'.repeat(39))
+    expect(long.endsWith('-')).toBe(false)
+  })
+
+  it('reads a typed username the way profiles store it', () => {
+    expect(usernameOf(' @Coach_Sam ')).toBe('coach_sam')
+    expect(usernameOf('')).toBe('')
+  })
+
+  it('names each bad field of an org draft', () => {
+    const ok = {
+      name: 'Bath',
+      slug: 'bath',
+      type: 'team',
+      visibility: 'private',
+      bio: '',
+      storageGib: '10',
+    }
+    expect(orgDraftProblems(ok)).toEqual({})
+    const bad = orgDraftProblems({
+      ...ok,
+      name: 'B',
+      slug: '-bath',
+      storageGib: '',
+      bio: 'x'.repeat(2001),
+    })
+    expect(Object.keys(bad).sort()).toEqual(['bio', 'name', 'slug', 'storageGib'])
+    expect(bad.name).toMatch(/2 to 120 characters/)
+    expect(bad.storageGib).toMatch(/number of GiB/)
+    expect(orgDraftProblems({ ...ok, slug: '' }).slug).toMatch(/Give the org a slug/)
+  })
+
+  it('builds the POST admin/orgs body from a new-org draft, or says what to fix', () => {
+    const draft = {
+      name: ' Bath Academy ',
+      slug: 'bath-academy',
+      owner: '@Coach_Sam',
+      type: 'academy',
+      visibility: 'public',
+      bio: ' U18s ',
+      storageGib: '2,5',
+    }
+    expect(newOrgBody(draft)).toEqual({
+      body: {
+        name: 'Bath Academy',
+        slug: 'bath-academy',
+        ownerUsername: 'coach_sam',
+        type: 'academy',
+        visibility: 'public',
+        bio: 'U18s',
+        storageLimitBytes: 2.5 * 1024 ** 3,
+      },
+    })
+    // The API is strict and trims the bio: an empty one is left out rather than sent as "".
+    const noBio = newOrgBody({ ...draft, bio: '  ' })
+    expect('body' in noBio && 'bio' in noBio.body).toBe(false)
+    const missingOwner = newOrgBody({ ...draft, owner: ' ' })
+    expect(missingOwner).toEqual({ problems: { owner: expect.stringMatching(/Choose the owner/) } })
+    const notAUsername = newOrgBody({ ...draft, owner: 'Sam Coach', name: '' })
+    expect('problems' in notAUsername && Object.keys(notAUsername.problems).sort()).toEqual([
+      'name',
+      'owner',
+    ])
   })
 })

@@ -60,11 +60,14 @@ export function jobTone(state: string): Tone {
 }
 
 const GIB = 1024 ** 3
+const MAX_GIB = 100 * 1024
 
 /** Storage limit typed in GiB → bytes for the API; null when the text is not a usable number. */
 export function gibToBytes(text: string | number): number | null {
-  const value = typeof text === 'number' ? text : Number(String(text).replace(',', '.'))
-  if (!Number.isFinite(value) || value < 0 || value > 100 * 1024) return null
+  // A blank field is not "0 GiB": Number('') is 0, which would silently freeze the org's uploads.
+  if (typeof text === 'string' && text.trim() === '') return null
+  const value = typeof text === 'number' ? text : Number(String(text).trim().replace(',', '.'))
+  if (!Number.isFinite(value) || value < 0 || value > MAX_GIB) return null
   return Math.round(value * GIB)
 }
 
@@ -73,6 +76,30 @@ export function bytesToGib(bytes: number): number {
 }
 
 export const SLUG_RULE = /^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$/
+/** The profiles' username rule (`profiles_username_format`). */
+export const USERNAME_RULE = /^[a-z0-9._-]{3,24}$/
+const SLUG_SUGGESTION_LENGTH = 40
+
+/**
+ * The slug the server would derive from a name (`private.slugify`), offered while the admin has
+ * not typed one. Accents are folded first so "Stade Français" reads "stade-francais", not
+ * "stade-fran-ais"; an empty answer means the name has no usable letter or digit.
+ */
+export function slugFromName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, SLUG_SUGGESTION_LENGTH)
+    .replace(/-+$/, '')
+}
+
+/** What an admin types to name a user: "@Coach_Sam " → "coach_sam". */
+export function usernameOf(text: string): string {
+  return text.trim().replace(/^@/, '').toLowerCase()
+}
 
 export interface OrgDraft {
   name: string
@@ -81,6 +108,36 @@ export interface OrgDraft {
   visibility: string
   bio: string
   storageGib: string
+}
+
+/** ORG-2: a new org's draft also names its owner (the API takes the owner's username). */
+export interface NewOrgDraft extends OrgDraft {
+  owner: string
+}
+
+export type OrgField = 'name' | 'slug' | 'owner' | 'bio' | 'storageGib'
+export type OrgProblems = Partial<Record<OrgField, string>>
+
+const BIO_MAX = 2000
+
+/** The API's org rules as messages to show next to each field; empty when the draft is valid. */
+export function orgDraftProblems(draft: OrgDraft): OrgProblems {
+  const problems: OrgProblems = {}
+  const name = draft.name.trim()
+  if (name.length < 2 || name.length > 120) problems.name = 'The name needs 2 to 120 characters.'
+  const slug = draft.slug.trim()
+  if (slug === '') problems.slug = 'Give the org a slug, e.g. "bath-rfc": it appears in its links.'
+  else if (!SLUG_RULE.test(slug)) {
+    problems.slug =
+      'The slug uses lowercase letters, digits and dashes (up to 48), and starts and ends with a letter or digit.'
+  }
+  if (gibToBytes(draft.storageGib) === null) {
+    problems.storageGib = `The storage limit is a number of GiB from 0 to ${MAX_GIB}, e.g. 10 or 0.5.`
+  }
+  if (draft.bio.trim().length > BIO_MAX) {
+    problems.bio = `The bio is too long: keep it under ${BIO_MAX} characters.`
+  }
+  return problems
 }
 
 export interface OrgBefore {
@@ -97,15 +154,11 @@ export function orgPatch(
   before: OrgBefore,
   draft: OrgDraft,
 ): { patch: Record<string, unknown> } | { problem: string } {
+  const first = Object.values(orgDraftProblems(draft))[0]
+  if (first) return { problem: first }
   const name = draft.name.trim()
   const slug = draft.slug.trim()
-  if (name.length < 2 || name.length > 120)
-    return { problem: 'The name needs 2 to 120 characters.' }
-  if (!SLUG_RULE.test(slug)) {
-    return { problem: 'The slug uses lowercase letters, digits and dashes (up to 48).' }
-  }
-  const bytes = gibToBytes(draft.storageGib)
-  if (bytes === null) return { problem: 'The storage limit is a number of GiB, 0 or more.' }
+  const bytes = gibToBytes(draft.storageGib) as number
   const patch: Record<string, unknown> = {}
   if (name !== before.name) patch.name = name
   if (slug !== before.slug) patch.slug = slug
@@ -120,4 +173,30 @@ export function orgPatch(
   } else if (bio !== (before.bio ?? '')) patch.bio = bio === '' ? null : bio
   if (Math.abs(bytes - before.storage_limit_bytes) >= 1024 ** 2) patch.storageLimitBytes = bytes
   return { patch }
+}
+
+/** The body of `POST admin/orgs` (ORG-2): every field the form holds, or a message per bad field. */
+export function newOrgBody(
+  draft: NewOrgDraft,
+): { body: Record<string, unknown> } | { problems: OrgProblems } {
+  const problems = orgDraftProblems(draft)
+  const owner = usernameOf(draft.owner)
+  if (owner === '') problems.owner = 'Choose the owner: type part of their username or name.'
+  else if (!USERNAME_RULE.test(owner)) {
+    problems.owner =
+      'That is not a username (3 to 24 lowercase letters, digits, dots, dashes or underscores). Pick one from the matches.'
+  }
+  if (Object.keys(problems).length > 0) return { problems }
+  const bio = draft.bio.trim()
+  return {
+    body: {
+      name: draft.name.trim(),
+      slug: draft.slug.trim(),
+      ownerUsername: owner,
+      type: draft.type,
+      visibility: draft.visibility,
+      ...(bio ? { bio } : {}),
+      storageLimitBytes: gibToBytes(draft.storageGib),
+    },
+  }
 }
