@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import AdminOrgs from './AdminOrgs.vue'
+import { ApiError } from '../../services/api'
+
+// ORG-2 through the admin console: the "New organization" form, its owner search and its errors.
+const apiMock = vi.fn()
+vi.mock('../../services/api', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../services/api')>()
+  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
+})
+
+const existing = {
+  id: 'o1',
+  slug: 'demo-club',
+  name: 'Demo Club',
+  type: 'team',
+  visibility: 'private',
+  storage_limit_bytes: 10 * 1024 ** 3,
+  member_count: 5,
+  media_count: 4,
+  created_at: '2026-01-01T00:00:00Z',
+}
+const created = { ...existing, id: 'o2', slug: 'bath-academy', name: 'Bath Academy' }
+const sam = { id: 'u1', username: 'coach_sam', name: 'Sam Hale', platform_role: 'user' }
+const samuel = { id: 'u2', username: 'samuel', name: 'Samuel Orr', platform_role: 'user' }
+
+/** A fake API: the org list (with `created` once it exists), the user search, and the create. */
+function serve(create: () => Promise<unknown>) {
+  let made = false
+  apiMock.mockImplementation(async (method: string, path: string) => {
+    if (method === 'GET' && path.startsWith('admin/orgs')) {
+      return { items: made ? [created, existing] : [existing], pageSize: 50 }
+    }
+    if (method === 'GET' && path.startsWith('admin/users')) return { items: [sam, samuel] }
+    if (method === 'POST' && path === 'admin/orgs') {
+      const res = await create()
+      made = true
+      return res
+    }
+    throw new Error(`unexpected ${method} ${path}`)
+  })
+}
+
+async function mountOrgs() {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/', component: { template: '<div />' } },
+      { path: '/orgs/:orgId', name: 'org', component: { template: '<div />' } },
+    ],
+  })
+  const wrapper = mount(AdminOrgs, {
+    global: { plugins: [pinia, router] },
+    attachTo: document.body,
+  })
+  await flushPromises()
+  return wrapper
+}
+
+const form = (w: VueWrapper) => w.get('form[aria-label="New organization"]')
+const field = (w: VueWrapper, label: string) => {
+  const id = form(w)
+    .findAll('label')
+    .find((l) => l.text() === label)
+    ?.attributes('for')
+  return form(w).get(`#${id}`)
+}
+async function openForm(w: VueWrapper) {
+  const open = w.findAll('button').find((b) => b.text() === 'New organization')
+  await open!.trigger('click')
+}
+const posts = () => apiMock.mock.calls.filter(([method]) => method === 'POST')
+
+describe('admin creates an org (ORG-2)', () => {
+  let wrapper: VueWrapper
+  beforeEach(() => {
+    apiMock.mockReset()
+    // Only the owner search's typing pause is faked; promises and Vue's scheduler run for real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  })
+  afterEach(() => {
+    wrapper?.unmount()
+    vi.useRealTimers()
+  })
+
+  it('suggests the slug, finds the owner, creates the org and reloads the list', async () => {
+    serve(async () => ({ org: { id: 'o2', slug: 'bath-academy', name: 'Bath Academy' } }))
+    wrapper = await mountOrgs()
+    await openForm(wrapper)
+    expect(wrapper.find('form[aria-label="New organization"]').exists()).toBe(true)
+
+    await field(wrapper, 'Name').setValue('Bath Academy')
+    expect((field(wrapper, 'Slug').element as HTMLInputElement).value).toBe('bath-academy')
+    await field(wrapper, 'Type').setValue('academy')
+    await field(wrapper, 'Visibility').setValue('public')
+    await field(wrapper, 'Storage limit (GiB)').setValue('25')
+    await field(wrapper, 'Bio (optional)').setValue('U18 academy.')
+
+    await field(wrapper, 'Owner').setValue('sam')
+    expect(apiMock).not.toHaveBeenCalledWith('GET', 'admin/users?q=sam')
+    await vi.runAllTimersAsync()
+    await flushPromises()
+    expect(apiMock).toHaveBeenCalledWith('GET', 'admin/users?q=sam')
+    const matches = form(wrapper).findAll('[aria-label="Matching users"] button')
+    expect(matches.map((b) => b.text().replace(/\u00a0/g, ' '))).toEqual([
+      '@coach_sam · Sam Hale',
+      '@samuel · Samuel Orr',
+    ])
+    await matches[0]!.trigger('click')
+    expect((field(wrapper, 'Owner').element as HTMLInputElement).value).toBe('coach_sam')
+    expect(form(wrapper).text()).toContain('Sam Hale (@coach_sam) will own it.')
+
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+    expect(posts()).toEqual([
+      [
+        'POST',
+        'admin/orgs',
+        {
+          name: 'Bath Academy',
+          slug: 'bath-academy',
+          ownerUsername: 'coach_sam',
+          type: 'academy',
+          visibility: 'public',
+          bio: 'U18 academy.',
+          storageLimitBytes: 25 * 1024 ** 3,
+        },
+      ],
+    ])
+    expect(wrapper.get('[role=status]').text()).toBe(
+      '“Bath Academy” (bath-academy) created; @coach_sam owns it.',
+    )
+    expect(wrapper.find('form[aria-label="New organization"]').exists()).toBe(false)
+    expect(wrapper.findAll('[data-testid="admin-org-row"]').map((r) => r.text())).toEqual([
+      expect.stringContaining('Bath Academy'),
+      expect.stringContaining('Demo Club'),
+    ])
+    expect(wrapper.emitted('changed')).toHaveLength(1)
+  })
+
+  it('keeps the admin’s own slug once typed, and names bad fields before asking the server', async () => {
+    serve(async () => ({ org: created }))
+    wrapper = await mountOrgs()
+    await openForm(wrapper)
+    await field(wrapper, 'Name').setValue('Bath')
+    await field(wrapper, 'Slug').setValue('bath-u18')
+    await field(wrapper, 'Name').setValue('Bath Under 18s')
+    expect((field(wrapper, 'Slug').element as HTMLInputElement).value).toBe('bath-u18')
+    await field(wrapper, 'Storage limit (GiB)').setValue('')
+
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+    expect(posts()).toEqual([])
+    const errors = form(wrapper)
+      .findAll('.field-error')
+      .map((e) => e.text())
+    expect(errors).toEqual([
+      expect.stringMatching(/storage limit is a number of GiB/),
+      expect.stringMatching(/Choose the owner/),
+    ])
+    expect(field(wrapper, 'Owner').attributes('aria-invalid')).toBe('true')
+    // Fixing a field clears its message without another submit.
+    await field(wrapper, 'Storage limit (GiB)').setValue('5')
+    expect(form(wrapper).findAll('.field-error')).toHaveLength(1)
+  })
+
+  it('shows the server’s refusal in the page alert and keeps the form filled', async () => {
+    serve(async () => {
+      throw new ApiError(409, 'SLUG_TAKEN', 'That slug is already in use.')
+    })
+    wrapper = await mountOrgs()
+    await openForm(wrapper)
+    await field(wrapper, 'Name').setValue('Demo Club')
+    await field(wrapper, 'Owner').setValue('coach_sam')
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+
+    expect(posts()).toHaveLength(1)
+    expect(wrapper.get('[role=alert]').text()).toBe(
+      'The organization was not created. That slug is already in use.',
+    )
+    expect(wrapper.find('[role=status]').exists()).toBe(false)
+    expect((field(wrapper, 'Slug').element as HTMLInputElement).value).toBe('demo-club')
+    expect((field(wrapper, 'Owner').element as HTMLInputElement).value).toBe('coach_sam')
+    expect(wrapper.emitted('changed')).toBeUndefined()
+    expect(
+      apiMock.mock.calls.filter(([m, p]) => m === 'GET' && p.startsWith('admin/orgs')),
+    ).toHaveLength(1)
+  })
+})
