@@ -12,6 +12,7 @@ import {
 
 // Issue 6: a newcomer asks for an organization during onboarding, a platform admin approves it in
 // the admin console, and the newcomer lands in their new org as its owner (AUTH-4, ORG-1, ADM-2).
+// Then the admin creates an org directly for another user, who lands in it as owner (ORG-2).
 describe('an admin approving an org request', () => {
   const spaUrl = inject('spaUrl')
   const apiUrl = inject('apiUrl')
@@ -21,24 +22,31 @@ describe('an admin approving an org request', () => {
   let browser: Browser
   let requesterCtx: BrowserContext
   let adminCtx: BrowserContext
+  let captainCtx: BrowserContext
   let page: Page
   let adminPage: Page
+  let captainPage: Page
   let requester: ApiUser
   let admin: ApiUser
+  let captain: ApiUser
   let orgName: string
 
   beforeAll(async () => {
     requester = await signUpApi(apiUrl, 'founder')
     admin = await signUpApi(apiUrl, 'admin')
+    captain = await signUpApi(apiUrl, 'captain')
     await makePlatformAdmin(dbUrl, admin)
     orgName = `Academy ${requester.username}`
     browser = await launchBrowser()
     requesterCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     adminCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    captainCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     page = await requesterCtx.newPage()
     adminPage = await adminCtx.newPage()
+    captainPage = await captainCtx.newPage()
     recordTrouble(page, 'requester', trouble)
     recordTrouble(adminPage, 'admin', trouble)
+    recordTrouble(captainPage, 'captain', trouble)
   })
 
   afterEach(async ({ task }) => {
@@ -46,7 +54,7 @@ describe('an admin approving an org request', () => {
       await keepFailureEvidence(
         artifacts,
         task.name,
-        { requester: page, admin: adminPage },
+        { requester: page, admin: adminPage, captain: captainPage },
         trouble,
       )
     }
@@ -102,5 +110,75 @@ describe('an admin approving an org request', () => {
     const me = page.getByRole('row').filter({ hasText: `@${requester.username}` })
     await expect.poll(() => me.innerText()).toMatch(/Owner/)
     await screenshot(page, artifacts, 'admin-02-requester-owns-org')
+  })
+
+  it('the admin creates an org for an existing user through the console form', async () => {
+    const quins = `Quins ${captain.username}`
+    // The slug the form suggests: the name lowercased, every other run of characters a dash.
+    const slug = `quins-${captain.username.replace(/_/g, '-')}`
+    await adminPage.goto(`${spaUrl}/admin`)
+    await adminPage.getByRole('tab', { name: 'Organizations' }).click()
+    const orgs = adminPage.getByRole('region', { name: 'Organizations' })
+    await orgs.getByRole('button', { name: 'New organization' }).click()
+    const form = adminPage.getByRole('form', { name: 'New organization' })
+    await form.getByLabel('Name', { exact: true }).fill(quins)
+    await expect.poll(() => form.getByLabel('Slug', { exact: true }).inputValue()).toBe(slug)
+    await form.getByLabel('Type', { exact: true }).selectOption({ label: 'Academy' })
+    await form.getByLabel('Visibility', { exact: true }).selectOption({ label: 'Public' })
+    await form.getByLabel('Storage limit (GiB)', { exact: true }).fill('25')
+    await form.getByLabel('Bio (optional)', { exact: true }).fill('Sevens and fifteens.')
+    // The admin finds the owner by part of their username and picks them from the matches.
+    await form.getByLabel('Owner', { exact: true }).fill(captain.username.slice(0, -1))
+    await form.getByRole('button', { name: `Choose @${captain.username} as owner` }).click()
+    await expect
+      .poll(() => form.innerText())
+      .toContain(`${captain.name} (@${captain.username}) will own it.`)
+
+    // The filled form at phone and desktop widths, for a look at its layout.
+    await adminPage.setViewportSize({ width: 360, height: 800 })
+    await screenshot(adminPage, artifacts, 'admin-03-new-org-form-360')
+    await adminPage.setViewportSize({ width: 1280, height: 800 })
+    await screenshot(adminPage, artifacts, 'admin-04-new-org-form-1280')
+
+    await form.getByRole('button', { name: 'Create organization' }).click()
+    await expect
+      .poll(() => orgs.getByRole('status').innerText())
+      .toBe(`“${quins}” (${slug}) created; @${captain.username} owns it.`)
+    const row = orgs.getByTestId('admin-org-row').filter({ hasText: quins })
+    await expect.poll(() => row.count()).toBe(1)
+    // Name, slug, type, members (the owner alone), videos, quota.
+    expect(await row.getByRole('cell').allInnerTexts()).toEqual([
+      quins,
+      slug,
+      'academy',
+      '1',
+      '0',
+      '25 GB',
+      expect.any(String),
+    ])
+
+    // The same slug again is refused, and the server's reason reaches the page's alert.
+    await orgs.getByRole('button', { name: 'New organization' }).click()
+    await form.getByLabel('Name', { exact: true }).fill(quins)
+    await form.getByLabel('Owner', { exact: true }).fill(captain.username)
+    // Typing the exact username is enough: the search recognises the person.
+    await expect
+      .poll(() => form.innerText())
+      .toContain(`${captain.name} (@${captain.username}) will own it.`)
+    await form.getByRole('button', { name: 'Create organization' }).click()
+    await expect
+      .poll(() => orgs.getByRole('alert').innerText())
+      .toBe('The organization was not created. That slug is already in use.')
+    await screenshot(adminPage, artifacts, 'admin-05-new-org-slug-taken')
+  })
+
+  it('the user the admin chose lands in the new org as its owner', async () => {
+    const quins = `Quins ${captain.username}`
+    await logIn(captainPage, spaUrl, captain)
+    await captainPage.waitForURL(/\/orgs\/[0-9a-f-]+$/, { timeout: 30_000 })
+    await expect.poll(() => captainPage.getByRole('heading', { level: 1 }).innerText()).toBe(quins)
+    await captainPage.getByRole('link', { name: 'Members', exact: true }).click()
+    const me = captainPage.getByRole('row').filter({ hasText: `@${captain.username}` })
+    await expect.poll(() => me.innerText()).toMatch(/Owner/)
   })
 })

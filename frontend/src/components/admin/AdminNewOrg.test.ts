@@ -101,19 +101,20 @@ describe('admin creates an org (ORG-2)', () => {
     await field(wrapper, 'Storage limit (GiB)').setValue('25')
     await field(wrapper, 'Bio (optional)').setValue('U18 academy.')
 
-    await field(wrapper, 'Owner').setValue('sam')
-    expect(apiMock).not.toHaveBeenCalledWith('GET', 'admin/users?q=sam')
+    // Typing a username exactly picks that person; the other matches stay on offer.
+    await field(wrapper, 'Owner').setValue('Samuel')
+    expect(apiMock).not.toHaveBeenCalledWith('GET', 'admin/users?q=samuel')
     await vi.runAllTimersAsync()
     await flushPromises()
-    expect(apiMock).toHaveBeenCalledWith('GET', 'admin/users?q=sam')
-    const matches = form(wrapper).findAll('[aria-label="Matching users"] button')
-    expect(matches.map((b) => b.text().replace(/\u00a0/g, ' '))).toEqual([
-      '@coach_sam · Sam Hale',
-      '@samuel · Samuel Orr',
-    ])
-    await matches[0]!.trigger('click')
+    expect(apiMock).toHaveBeenCalledWith('GET', 'admin/users?q=samuel')
+    expect(form(wrapper).text()).toContain('Samuel Orr (@samuel) will own it.')
+    const matches = () => form(wrapper).findAll('[aria-label="Matching users"] button')
+    expect(matches().map((b) => b.attributes('aria-label'))).toEqual(['Choose @coach_sam as owner'])
+    expect(matches()[0]!.text()).toContain('Sam Hale')
+    await matches()[0]!.trigger('click')
     expect((field(wrapper, 'Owner').element as HTMLInputElement).value).toBe('coach_sam')
     expect(form(wrapper).text()).toContain('Sam Hale (@coach_sam) will own it.')
+    expect(matches()).toHaveLength(0)
 
     await form(wrapper).trigger('submit')
     await flushPromises()
