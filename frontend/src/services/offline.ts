@@ -10,6 +10,7 @@ import {
   pickVariant,
   planClip,
 } from '../lib/offline/hls'
+import { WatchQueue } from '../lib/offline/watchQueue'
 
 export const OFFLINE_CACHE = 'rc-offline-clips'
 
@@ -197,4 +198,23 @@ export async function openSaved(segmentId: string): Promise<OfflinePlayback | nu
     created.push(poster)
   }
   return { clip, src, poster, release: () => created.forEach((u) => URL.revokeObjectURL(u)) }
+}
+
+const queues = new Map<string, WatchQueue>()
+
+/**
+ * B-6 / FEED-2: the offline watch queue of a signed-in user, kept in localStorage (small, shared
+ * by every tab, survives a restart). One instance per user, so overlapping flushes from this tab
+ * share one run. Null when the browser offers no storage (then a watch offline is not kept).
+ */
+export function watchQueueFor(userId: string): WatchQueue | null {
+  const known = queues.get(userId)
+  if (known) return known
+  try {
+    const queue = new WatchQueue(window.localStorage, userId)
+    queues.set(userId, queue)
+    return queue
+  } catch {
+    return null
+  }
 }

@@ -96,6 +96,7 @@ export class WatchQueue {
   private read(): Map<string, QueuedWatch> {
     let parsed: unknown
     try {
+      // A store that throws (storage disabled) or holds something else reads as empty.
       parsed = JSON.parse(this.store.getItem(this.key) ?? '[]')
     } catch {
       parsed = []
