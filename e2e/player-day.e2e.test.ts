@@ -155,6 +155,78 @@ describe("a player's day", () => {
       .toMatch(new RegExp(`@${player.username}\\s+Completed · 1 clips`))
   })
 
+  it('watches a saved clip with no network, and the watch counts once the phone is back online', async () => {
+    // B-6 + FEED-2: a second assignment of the same clip, saved while online and watched offline.
+    const busTitle = 'Line speed on the bus'
+    const created = await assignToPlayerApi(apiUrl, coach, orgId, player, [segmentId], busTitle)
+    const assignmentId = created.assignment?.id
+    expect(assignmentId).toMatch(/^[0-9a-f-]{36}$/)
+    const serverStatus = async () => {
+      const inbox = await fn<{ items: { assignmentId: string; status: string }[] }>(
+        apiUrl,
+        player,
+        'GET',
+        `feed/inbox?orgId=${orgId}`,
+      )
+      return inbox.items.find((i) => i.assignmentId === assignmentId)?.status
+    }
+
+    // The clip autoplays while it is being saved; the server must not count that online watch,
+    // or the assignment would be completed before the offline part of the test begins.
+    await page.route('**/functions/v1/feed/watch', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'Held back by the test.' } }),
+      }),
+    )
+    await page.goto(`${spaUrl}/orgs/${orgId}/feed`)
+    const item = page.getByTestId('inbox-item').filter({ hasText: busTitle })
+    await item.getByRole('button', { name: `Watch ${busTitle}` }).click()
+    const viewer = page.getByRole('region', { name: 'Clip viewer' })
+    await viewer.getByRole('button', { name: 'Save for offline' }).click()
+    await expect
+      .poll(() => page.getByTestId('saved-offline').isVisible(), { timeout: 60_000 })
+      .toBe(true)
+    await viewer.getByRole('button', { name: 'Close viewer' }).click()
+    await page.unroute('**/functions/v1/feed/watch')
+    expect(await serverStatus()).toBe('upcoming')
+
+    await playerCtx.setOffline(true)
+    await expect.poll(() => page.getByTestId('offline-banner').isVisible()).toBe(true)
+    await page.getByRole('tab', { name: /Saved offline/ }).click()
+    const savedClip = page.getByTestId('saved-clip').filter({ hasText: busTitle })
+    await savedClip.getByRole('button', { name: 'Play saved clip 0:02' }).click()
+    await expect.poll(() => viewer.innerText()).toContain('Playing the copy saved on this device.')
+    const note = page.getByTestId('watch-queue-note')
+    await expect
+      .poll(() => note.innerText().catch(() => ''), { timeout: 60_000 })
+      .toContain(
+        "You're offline — your progress is saved on this phone and will be sent when you're back online.",
+      )
+    await expect.poll(() => viewer.innerText()).toContain('watched offline, not sent yet')
+    // The viewer pauses at the clip's end; from then on it reports nothing, so only the queue can
+    // bring this watch to the server once the phone is online again.
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('video')?.paused ?? false), {
+        timeout: 60_000,
+      })
+      .toBe(true)
+    await screenshot(page, artifacts, 'player-03-watched-offline')
+    // Only the queue can complete it now: nothing reached the server while the phone was offline.
+    expect(await serverStatus()).not.toBe('completed')
+
+    await playerCtx.setOffline(false)
+    await expect
+      .poll(() => note.innerText().catch(() => ''), { timeout: 30_000 })
+      .toMatch(/Your progress on 1 clip watched offline has been counted/)
+    await expect.poll(() => serverStatus()).toBe('completed')
+    await page.getByRole('tab', { name: 'Assignments' }).click()
+    await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed')
+    await expect.poll(() => item.innerText()).toMatch(/1 of 1 clips watched/)
+    await screenshot(page, artifacts, 'player-04-offline-watch-counted')
+  })
+
   /** If joining by code failed above, the rest of the day still runs on a membership made by API. */
   async function ensureMember() {
     const me = await fn<{ memberships: { org: { id: string } }[] }>(apiUrl, player, 'GET', 'me')
