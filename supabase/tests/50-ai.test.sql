@@ -1,7 +1,7 @@
 -- Knowledge search (20250101000900_knowledge_search.sql): OR-of-lexemes full text, RRF fusion on
 -- a crafted example, the org boundary, snippets, and refused callers.
 begin;
-select plan(12);
+select plan(15);
 select tests.create_world();
 
 create function tests.basis(p_a int, p_wa real, p_b int default 1, p_wb real default 0)
@@ -53,6 +53,28 @@ select matches((select snippet from hits where pos = 1), '<mark>Scrum</mark> <ma
   'snippets highlight the matched words');
 select is((select count(*)::int from private.search_knowledge(tests.fx('org_a'), 'lineout', null, tests.fx('media2_a'), 10)), 0,
   'a per-match search stays inside that match');
+
+-- Ties (20250101001100): D and E say the same words, so the text list cannot order them; E is
+-- the nearer vector. Tied notes share text rank 1 and the vector list decides, whatever their ids
+-- (row_number() would have given D text rank 1 and E rank 2, a dead heat settled by D's id).
+select tests.reset_role();
+insert into public.narrations (id, org_id, media_asset_id, author_id, raw_transcript, embedding)
+values
+  ('00000000-0000-4000-8000-00000000aa04', tests.fx('org_a'), tests.fx('media_a'), tests.fx('user_staff_a'),
+   'Lineout throw not straight', tests.basis(6, 0.6, 5, 0.8)),
+  ('00000000-0000-4000-8000-00000000aa05', tests.fx('org_a'), tests.fx('media_a'), tests.fx('user_staff_a'),
+   'Lineout throw not straight', tests.basis(6, 1));
+select tests.authenticate_as('member_a');
+create temp table tied on commit drop as
+  select row_number() over () as pos, h.*
+    from private.search_knowledge(tests.fx('org_a'), 'lineout throw', tests.basis(6, 1), null, 10) h;
+select is((select array_agg(id order by pos) from tied where pos <= 2),
+  array['00000000-0000-4000-8000-00000000aa05', '00000000-0000-4000-8000-00000000aa04']::uuid[],
+  'between notes the text ties on, the nearer vector comes first');
+select is((select array_agg((text_rank, vector_rank)::text order by pos) from tied where pos <= 2),
+  array['(1,1)', '(1,2)'], 'tied notes share their text rank');
+select is((select count(*)::int from tied where vector_rank = 3 and text_rank is null), 3,
+  'notes at the same vector distance share their vector rank too');
 
 select tests.authenticate_as('member_b');
 select throws_ok($$select * from private.search_knowledge(tests.fx('org_a'), 'scrum')$$, '42501', 'FORBIDDEN',

@@ -55,7 +55,8 @@ export function stem(word: string): string {
   return word
 }
 
-/** Feature weights of the offline embedder (tuned on bench/search, see its README). */
+/** Feature weights of the offline embedder, set against the development set of bench/search
+ * (its protocol is in bench/search/index.ts). */
 export const EMBEDDING_WEIGHTS = { word: 1, bigram: 0.6, trigram: 0.22 } as const
 
 /**
