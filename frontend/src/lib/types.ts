@@ -1,5 +1,17 @@
 export type OrgRole = 'owner' | 'manager' | 'staff' | 'member'
 export type OrgType = 'team' | 'academy' | 'personal'
+export type OrgVisibility = 'private' | 'public'
+
+/** The choices every org form offers, in the order they are offered. */
+export const ORG_TYPES: ReadonlyArray<{ value: OrgType; label: string }> = [
+  { value: 'team', label: 'Team' },
+  { value: 'academy', label: 'Academy' },
+  { value: 'personal', label: 'Personal' },
+]
+export const ORG_VISIBILITIES: ReadonlyArray<{ value: OrgVisibility; label: string }> = [
+  { value: 'private', label: 'Private' },
+  { value: 'public', label: 'Public' },
+]
 export type MediaKind = 'match' | 'opposition' | 'training' | 'clinic'
 export type MediaStatus =
   'uploading' | 'uploaded' | 'transcoding' | 'transcoded' | 'complete' | 'failed'
