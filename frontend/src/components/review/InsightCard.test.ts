@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import InsightCard from './InsightCard.vue'
+import FeedInsight from '../feed/FeedInsight.vue'
+import { ApiError } from '../../services/api'
+import type { SegmentInsight } from '../../lib/insights'
+
+const api = vi.fn()
+vi.mock('../../services/api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../services/api')>()),
+  api: (...args: unknown[]) => api(...args),
+}))
+
+const SEG = '00000000-0000-4000-8000-0000000000aa'
+const AUDIO_URL = 'http://127.0.0.1:9000/rc/orgs/o/media/m/insights/seg.mp3?X-Amz-Signature=abc'
+
+const insight = (over: Partial<SegmentInsight> = {}): SegmentInsight => ({
+  segmentId: SEG,
+  headline: 'maul · drives · corner',
+  summary: '1 note(s); most said: the maul drives to the corner.',
+  coachScript: 'Watch this clip and focus on maul and drives.',
+  hasAudio: false,
+  narrationCount: 1,
+  model: 'offline-template',
+  generatedAt: '2026-03-01T10:00:00.000Z',
+  ...over,
+})
+
+/** Answers the two insight routes; anything else is a test mistake. */
+function serve(answers: { get?: () => unknown; audio?: () => unknown }) {
+  api.mockImplementation((method: string, path: string) => {
+    if (method === 'GET' && path === `insights/segments/${SEG}`) return answers.get!()
+    if (method === 'POST' && path === `insights/segments/${SEG}/audio`) return answers.audio!()
+    throw new Error(`unexpected call ${method} ${path}`)
+  })
+}
+
+async function mountCard(narrationCount = 1) {
+  const w = mount(InsightCard, {
+    props: { segmentId: SEG, narrationCount, revision: { count: 0, reason: 'first' as const } },
+  })
+  await flushPromises()
+  return w
+}
+
+let play: ReturnType<typeof vi.fn<() => Promise<void>>>
+beforeEach(() => {
+  api.mockReset()
+  play = vi.fn<() => Promise<void>>().mockResolvedValue(undefined)
+  vi.spyOn(window.HTMLMediaElement.prototype, 'play').mockImplementation(play)
+})
+afterEach(() => vi.restoreAllMocks())
+
+describe('InsightCard (AI-1 / AI-3)', () => {
+  it('shows headline, summary, coach script, model and a loading state first', async () => {
+    let resolve: (v: unknown) => void = () => {}
+    serve({ get: () => new Promise((r) => (resolve = r)) })
+    const w = mount(InsightCard, {
+      props: { segmentId: SEG, narrationCount: 1, revision: { count: 0, reason: 'first' } },
+    })
+    await flushPromises()
+    expect(w.find('[data-testid="insight-loading"]').text()).toBe('Writing the insight…')
+    resolve({ insight: insight(), generated: true })
+    await flushPromises()
+
+    expect(w.find('[data-testid="insight-loading"]').exists()).toBe(false)
+    expect(w.find('[data-testid="insight-headline"]').text()).toBe('maul · drives · corner')
+    expect(w.find('[data-testid="insight-summary"]').text()).toContain('the maul drives')
+    expect(w.find('[data-testid="insight-script"]').text()).toBe(
+      'Watch this clip and focus on maul and drives.',
+    )
+    expect(w.find('[data-testid="insight-meta"]').text()).toMatch(
+      /^offline-template · .+ · from 1 narration$/,
+    )
+    // The first generation is not news: no "regenerated" note.
+    expect(w.find('[data-testid="insight-note"]').exists()).toBe(false)
+    expect(w.find('[data-testid="coach-audio-button"]').attributes('disabled')).toBeUndefined()
+  })
+
+  it("shows the server's error message and can try again", async () => {
+    serve({
+      get: () => Promise.reject(new ApiError(404, 'NOT_FOUND', 'Segment not found.')),
+    })
+    const w = await mountCard()
+    const alert = w.find('[role="alert"]')
+    expect(alert.text()).toContain('The AI insight could not be loaded. Segment not found.')
+    expect(w.find('[data-testid="insight-headline"]').exists()).toBe(false)
+
+    serve({ get: () => Promise.resolve({ insight: insight(), generated: false }) })
+    await alert.find('button').trigger('click')
+    await flushPromises()
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+    expect(w.find('[data-testid="insight-headline"]').text()).toBe('maul · drives · corner')
+  })
+
+  it('plays the URL the audio route returns in an audio element', async () => {
+    serve({
+      get: () => Promise.resolve({ insight: insight(), generated: false }),
+      audio: () => Promise.resolve({ audioUrl: AUDIO_URL, expiresInSeconds: 900 }),
+    })
+    const w = await mountCard()
+    expect(w.find('audio').exists()).toBe(false)
+    await w.find('[data-testid="coach-audio-button"]').trigger('click')
+    await flushPromises()
+
+    expect(api).toHaveBeenCalledWith('POST', `insights/segments/${SEG}/audio`)
+    const audio = w.find('audio')
+    expect(audio.attributes('src')).toBe(AUDIO_URL)
+    expect(audio.attributes('controls')).toBeDefined()
+    expect(play).toHaveBeenCalledTimes(1)
+  })
+
+  it("shows the audio route's error message", async () => {
+    serve({
+      get: () => Promise.resolve({ insight: insight(), generated: false }),
+      audio: () =>
+        Promise.reject(new ApiError(502, 'PROVIDER_FAILED', 'The voice service failed.')),
+    })
+    const w = await mountCard()
+    await w.find('[data-testid="coach-audio-button"]').trigger('click')
+    await flushPromises()
+    expect(w.find('[role="alert"]').text()).toContain('The voice service failed.')
+    expect(w.find('audio').exists()).toBe(false)
+  })
+
+  it('disables the audio with its reason, and asks nothing, while the clip has no narration', async () => {
+    serve({})
+    const w = await mountCard(0)
+    expect(api).not.toHaveBeenCalled()
+    const button = w.find('[data-testid="coach-audio-button"]')
+    expect(button.attributes('disabled')).toBeDefined()
+    const reason = w.find('[data-testid="coach-audio-reason"]')
+    expect(reason.text()).toMatch(/No narration yet/)
+    expect(button.attributes('aria-describedby')).toBe(reason.attributes('id'))
+    expect(w.find('[data-testid="insight-empty"]').text()).toMatch(/Narrate this clip/)
+  })
+
+  it('re-reads after a narration change and says when the server regenerated it', async () => {
+    const answers = [
+      { insight: insight(), generated: true },
+      {
+        insight: insight({
+          headline: 'maul · lineout · drives',
+          narrationCount: 2,
+          generatedAt: '2026-03-01T10:05:00.000Z',
+        }),
+        generated: true,
+      },
+    ]
+    serve({ get: () => Promise.resolve(answers.shift()) })
+    const w = await mountCard(1)
+    await w.setProps({ narrationCount: 2, revision: { count: 1, reason: 'narration-added' } })
+    await flushPromises()
+
+    expect(api).toHaveBeenCalledTimes(2)
+    expect(w.find('[data-testid="insight-headline"]').text()).toBe('maul · lineout · drives')
+    expect(w.find('[data-testid="insight-note"]').text()).toBe(
+      'Insight regenerated from 2 narrations (was 1).',
+    )
+  })
+
+  it('drops the audio of an insight that was regenerated', async () => {
+    const answers = [
+      { insight: insight(), generated: true },
+      {
+        insight: insight({ narrationCount: 2, generatedAt: '2026-03-01T10:05:00Z' }),
+        generated: true,
+      },
+    ]
+    serve({
+      get: () => Promise.resolve(answers.shift()),
+      audio: () => Promise.resolve({ audioUrl: AUDIO_URL, expiresInSeconds: 900 }),
+    })
+    const w = await mountCard(1)
+    await w.find('[data-testid="coach-audio-button"]').trigger('click')
+    await flushPromises()
+    expect(w.find('audio').exists()).toBe(true)
+    await w.setProps({ narrationCount: 2, revision: { count: 1, reason: 'narration-added' } })
+    await flushPromises()
+    expect(w.find('audio').exists()).toBe(false)
+  })
+})
+
+describe('FeedInsight (AI-1 / AI-3 in the feed)', () => {
+  it('shows headline, coach script and "Listen to coach" that plays the audio', async () => {
+    serve({
+      get: () => Promise.resolve({ insight: insight(), generated: false }),
+      audio: () => Promise.resolve({ audioUrl: AUDIO_URL, expiresInSeconds: 900 }),
+    })
+    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
+    await flushPromises()
+    expect(w.find('[data-testid="feed-insight-headline"]').text()).toBe('maul · drives · corner')
+    expect(w.find('[data-testid="feed-insight-script"]').text()).toContain('focus on maul')
+    const button = w.find('[data-testid="coach-audio-button"]')
+    expect(button.text()).toContain('Listen to coach')
+    await button.trigger('click')
+    await flushPromises()
+    expect(w.find('audio').attributes('src')).toBe(AUDIO_URL)
+  })
+
+  it('asks nothing offline, says so, and loads once back online', async () => {
+    serve({ get: () => Promise.resolve({ insight: insight(), generated: false }) })
+    const w = mount(FeedInsight, { props: { segmentId: SEG, online: false } })
+    await flushPromises()
+    expect(api).not.toHaveBeenCalled()
+    expect(w.find('[data-testid="feed-insight-offline"]').text()).toMatch(/back online/)
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+
+    await w.setProps({ online: true })
+    await flushPromises()
+    expect(w.find('[data-testid="feed-insight-headline"]').text()).toBe('maul · drives · corner')
+  })
+
+  it('keeps the notes but disables the audio when the connection drops', async () => {
+    serve({ get: () => Promise.resolve({ insight: insight(), generated: false }) })
+    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
+    await flushPromises()
+    await w.setProps({ online: false })
+    expect(w.find('[data-testid="feed-insight-headline"]').exists()).toBe(true)
+    expect(w.find('[data-testid="coach-audio-button"]').attributes('disabled')).toBeDefined()
+    expect(w.find('[data-testid="coach-audio-reason"]').text()).toBe(
+      'Coach audio needs a connection.',
+    )
+  })
+
+  it('shows nothing to listen to for a clip without narration', async () => {
+    serve({
+      get: () => Promise.resolve({ insight: insight({ narrationCount: 0 }), generated: true }),
+    })
+    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
+    await flushPromises()
+    expect(w.text()).toBe('No coach notes on this clip yet.')
+    expect(w.find('[data-testid="coach-audio-button"]').exists()).toBe(false)
+  })
+})

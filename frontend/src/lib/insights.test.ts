@@ -1,0 +1,111 @@
+import { describe, expect, it, vi } from 'vitest'
+import {
+  audioBlockedReason,
+  audioKey,
+  createInsightsClient,
+  hasContent,
+  provenance,
+  refreshNote,
+  type SegmentInsight,
+} from './insights'
+
+const SEG = '00000000-0000-4000-8000-0000000000aa'
+
+const insight = (over: Partial<SegmentInsight> = {}): SegmentInsight => ({
+  segmentId: SEG,
+  headline: 'maul · drives · corner',
+  summary: '1 note(s); most said: the maul drives.',
+  coachScript: 'Watch this clip and focus on maul and drives.',
+  hasAudio: false,
+  narrationCount: 1,
+  model: 'offline-template',
+  generatedAt: '2026-03-01T10:00:00.000Z',
+  ...over,
+})
+
+describe('insights client (AI-1 / AI-3)', () => {
+  it('reads a segment insight with GET and passes the abort signal on', async () => {
+    const call = vi.fn().mockResolvedValue({ insight: insight(), generated: true })
+    const signal = new AbortController().signal
+    const answer = await createInsightsClient(call).segment(SEG, signal)
+    expect(call).toHaveBeenCalledWith('GET', `insights/segments/${SEG}`, undefined, signal)
+    expect(answer.generated).toBe(true)
+  })
+
+  it('asks for coach audio with POST on the audio route', async () => {
+    const call = vi.fn().mockResolvedValue({ audioUrl: 'http://s3/a.mp3', expiresInSeconds: 900 })
+    const res = await createInsightsClient(call).coachAudio(SEG)
+    expect(call).toHaveBeenCalledWith('POST', `insights/segments/${SEG}/audio`)
+    expect(res.audioUrl).toBe('http://s3/a.mp3')
+  })
+
+  it('keeps a path-breaking id inside its path segment', async () => {
+    const call = vi.fn().mockResolvedValue({})
+    await createInsightsClient(call).segment('a/../b')
+    expect(call.mock.calls[0]![1]).toBe('insights/segments/a%2F..%2Fb')
+  })
+})
+
+describe('coach audio availability', () => {
+  it('is blocked with a reason when the clip has no narration', () => {
+    expect(audioBlockedReason(null, 0)).toMatch(/No narration yet/)
+    expect(audioBlockedReason(insight({ narrationCount: 3 }), 0)).toMatch(/No narration yet/)
+  })
+
+  it('is blocked while the only narration waits for its transcript', () => {
+    expect(audioBlockedReason(insight({ narrationCount: 0 }), 1)).toMatch(/transcribed/)
+  })
+
+  it('is blocked when the feed only knows the insight, and it was built from nothing', () => {
+    expect(audioBlockedReason(insight({ narrationCount: 0 }))).toMatch(/No narration yet/)
+  })
+
+  it('is free once the insight has narrations behind it', () => {
+    expect(audioBlockedReason(insight(), 2)).toBeNull()
+    expect(audioBlockedReason(insight())).toBeNull()
+  })
+})
+
+describe('what the coach is told', () => {
+  it('treats an insight from no narration as no content', () => {
+    expect(hasContent(insight({ narrationCount: 0 }))).toBe(false)
+    expect(hasContent(null)).toBe(false)
+    expect(hasContent(insight())).toBe(true)
+  })
+
+  it('names the model and the narration count in the small print', () => {
+    expect(provenance(insight({ narrationCount: 2 }))).toMatch(
+      /^offline-template · .+ · from 2 narrations$/,
+    )
+    expect(provenance(insight())).toMatch(/from 1 narration$/)
+  })
+
+  it('says nothing on the first read, even when the server generated it', () => {
+    expect(refreshNote({ insight: insight(), generated: true }, null, 'first')).toBeNull()
+  })
+
+  it('says the insight was regenerated, and from how many narrations', () => {
+    const before = insight({ narrationCount: 1 })
+    const after = insight({ narrationCount: 2, generatedAt: '2026-03-01T10:05:00.000Z' })
+    expect(refreshNote({ insight: after, generated: true }, before, 'narration-added')).toBe(
+      'Insight regenerated from 2 narrations (was 1).',
+    )
+  })
+
+  it('says the insight is still current when the server kept it', () => {
+    const kept = insight({ narrationCount: 3 })
+    expect(refreshNote({ insight: kept, generated: false }, kept, 'narration-added')).toMatch(
+      /still current.*40 %/,
+    )
+    expect(refreshNote({ insight: kept, generated: false }, kept, 'narration-removed')).toMatch(
+      /kept as it was/,
+    )
+  })
+
+  it('gives each generation of an insight its own audio key', () => {
+    const a = insight()
+    const b = insight({ generatedAt: '2026-03-01T10:05:00.000Z' })
+    expect(audioKey(a)).not.toBe(audioKey(b))
+    expect(audioKey(a)).toBe(audioKey(insight()))
+  })
+})

@@ -1,0 +1,5 @@
+import { api } from './api'
+import { createInsightsClient } from '../lib/insights'
+
+/** AI-1 / AI-3 calls as the signed-in user. */
+export const insightsApi = createInsightsClient(api)
