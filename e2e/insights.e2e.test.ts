@@ -114,6 +114,8 @@ describe('clip insights and coach audio', () => {
       .poll(() => page.getByRole('status').first().innerText())
       .toMatch(/^Narration added to the clip/)
 
+    // The card reads the insight only once the coach can see it (a first read runs the model).
+    await card().scrollIntoViewIfNeeded()
     const headline = card().getByTestId('insight-headline')
     await expect.poll(() => headline.isVisible(), { timeout: 30_000 }).toBe(true)
     const text = await headline.innerText()

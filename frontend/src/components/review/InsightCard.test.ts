@@ -35,11 +35,31 @@ function serve(answers: { get?: () => unknown; audio?: () => unknown }) {
   })
 }
 
-async function mountCard(narrationCount = 1) {
+/** Stands in for the browser's IntersectionObserver; `reveal` scrolls the card into view. */
+class FakeObserver {
+  static last: FakeObserver | null = null
+  observed = false
+  constructor(private readonly callback: (entries: Array<{ isIntersecting: boolean }>) => void) {
+    FakeObserver.last = this
+  }
+  observe() {
+    this.observed = true
+  }
+  disconnect() {
+    this.observed = false
+  }
+  static async reveal() {
+    if (FakeObserver.last?.observed) FakeObserver.last.callback([{ isIntersecting: true }])
+    await flushPromises()
+  }
+}
+
+async function mountCard(narrationCount = 1, reveal = true) {
   const w = mount(InsightCard, {
     props: { segmentId: SEG, narrationCount, revision: { count: 0, reason: 'first' as const } },
   })
   await flushPromises()
+  if (reveal) await FakeObserver.reveal()
   return w
 }
 
@@ -48,17 +68,18 @@ beforeEach(() => {
   api.mockReset()
   play = vi.fn<() => Promise<void>>().mockResolvedValue(undefined)
   vi.spyOn(window.HTMLMediaElement.prototype, 'play').mockImplementation(play)
+  vi.stubGlobal('IntersectionObserver', FakeObserver)
 })
-afterEach(() => vi.restoreAllMocks())
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.unstubAllGlobals()
+})
 
 describe('InsightCard (AI-1 / AI-3)', () => {
   it('shows headline, summary, coach script, model and a loading state first', async () => {
     let resolve: (v: unknown) => void = () => {}
     serve({ get: () => new Promise((r) => (resolve = r)) })
-    const w = mount(InsightCard, {
-      props: { segmentId: SEG, narrationCount: 1, revision: { count: 0, reason: 'first' } },
-    })
-    await flushPromises()
+    const w = await mountCard(1)
     expect(w.find('[data-testid="insight-loading"]').text()).toBe('Writing the insight…')
     resolve({ insight: insight(), generated: true })
     await flushPromises()
@@ -133,6 +154,20 @@ describe('InsightCard (AI-1 / AI-3)', () => {
     expect(reason.text()).toMatch(/No narration yet/)
     expect(button.attributes('aria-describedby')).toBe(reason.attributes('id'))
     expect(w.find('[data-testid="insight-empty"]').text()).toMatch(/Narrate this clip/)
+  })
+
+  it('reads nothing until the card scrolls into view, then reads once', async () => {
+    serve({ get: () => Promise.resolve({ insight: insight(), generated: true }) })
+    const w = await mountCard(1, false)
+    await w.setProps({ narrationCount: 2, revision: { count: 1, reason: 'narration-added' } })
+    await flushPromises()
+    expect(api).not.toHaveBeenCalled()
+    expect(w.find('[data-testid="insight-headline"]').exists()).toBe(false)
+
+    await FakeObserver.reveal()
+    expect(api).toHaveBeenCalledTimes(1)
+    expect(w.find('[data-testid="insight-headline"]').text()).toBe('maul · drives · corner')
+    expect(w.find('[data-testid="insight-note"]').exists()).toBe(false)
   })
 
   it('re-reads after a narration change and says when the server regenerated it', async () => {
