@@ -194,4 +194,65 @@ Deno.test({
   },
 })
 
+Deno.test({
+  ...opts,
+  name: 'AI-1 AI-3: no insight without narration; a deleted note leaves insight and search',
+  fn: async () => {
+    const coach = await signUp('coach')
+    const player = await signUp('player')
+    const org = await createOrg(coach, 'Insight Club')
+    await addMember(org.id, player, 'member')
+    const mediaId = await match(org.id, coach, 'Round 2')
+    const seg = await api('segments', {
+      token: coach.token,
+      body: { mediaAssetId: mediaId, startSeconds: 600, endSeconds: 630 },
+    })
+    const segmentId: string = seg.body.segment.id
+
+    const none = await api(`insights/segments/${segmentId}`, { token: player.token })
+    assert.equal(none.status, 200)
+    assert.deepEqual(none.body, { insight: null, generated: false })
+    const noAudio = await api(`insights/segments/${segmentId}/audio`, {
+      token: player.token,
+      method: 'POST',
+    })
+    assert.equal(noAudio.status, 409)
+    assert.equal(noAudio.body.error.code, 'NO_NARRATION')
+    const stored = await serviceSql(
+      (sql) =>
+        sql`select count(*)::int as n from public.segment_insights where segment_id = ${segmentId}`,
+    )
+    assert.equal(stored[0]?.n, 0, 'a placeholder insight was stored')
+
+    const note = await narrate(
+      coach.token,
+      mediaId,
+      'Crooked throw at the front again, the hooker must straighten it',
+      segmentId,
+    )
+    const made = await api(`insights/segments/${segmentId}`, { token: player.token })
+    assert.equal(made.body.generated, true)
+    assert.match(made.body.insight.summary, /Crooked throw/)
+    const audio = await api(`insights/segments/${segmentId}/audio`, {
+      token: player.token,
+      method: 'POST',
+    })
+    assert.equal(audio.status, 200, JSON.stringify(audio.body))
+    assert.ok(audio.body.audioUrl)
+
+    // The coach takes the note back: neither the insight nor search may still quote it.
+    assert.equal(
+      (await api(`narrations/${note}`, { token: coach.token, method: 'DELETE' })).status,
+      204,
+    )
+    const after = await api(`insights/segments/${segmentId}`, { token: player.token })
+    assert.equal(after.body.insight, null)
+    const search = await api(`narrations/search?orgId=${org.id}&q=crooked%20throw`, {
+      token: player.token,
+    })
+    assert.equal(search.status, 200)
+    assert.deepEqual(search.body.items, [])
+  },
+})
+
 Deno.test({ ...opts, name: 'insights tests: close pools', fn: () => closePools() })

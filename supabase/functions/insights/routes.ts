@@ -51,6 +51,9 @@ async function segmentContext(tx: Tx, segmentId: string) {
 
 async function ensureSegmentInsight(user: Parameters<typeof readAsUser>[0], segmentId: string) {
   const ctx = await readAsUser(user, (tx) => segmentContext(tx, segmentId))
+  // Nothing to summarize yet (no narration, or none transcribed): no insight, and no stored row
+  // of placeholder words that search would then serve.
+  if (ctx.texts.length === 0) return { row: null, generated: false, ctx }
   if (ctx.existing && !segmentInsightStale(ctx.existing.narration_count, ctx.texts.length)) {
     return { row: ctx.existing, generated: false, ctx }
   }
@@ -93,7 +96,7 @@ export const insightRoutes: Route[] = [
     pattern: '/segments/:segmentId',
     handler: async ({ params, user }) => {
       const { row, generated } = await ensureSegmentInsight(user, uuidParam(params.segmentId))
-      return json({ insight: toInsight(row), generated })
+      return json({ insight: row ? toInsight(row) : null, generated })
     },
   },
   {
@@ -102,6 +105,13 @@ export const insightRoutes: Route[] = [
     handler: async ({ params, user }) => {
       const segmentId = uuidParam(params.segmentId)
       const { row, ctx } = await ensureSegmentInsight(user, segmentId)
+      if (!row) {
+        throw new HttpError(
+          409,
+          'NO_NARRATION',
+          'This clip has no transcribed narration yet, so there is no coach script to read out.',
+        )
+      }
       let key = row.coach_audio_key
       if (!key) {
         const audio = await speech().speak(row.coach_script)
