@@ -54,10 +54,12 @@ describe('coach audio availability', () => {
 
   it('is blocked while the only narration waits for its transcript', () => {
     expect(audioBlockedReason(insight({ narrationCount: 0 }), 1)).toMatch(/transcribed/)
+    expect(audioBlockedReason(null, 1)).toMatch(/transcribed/)
   })
 
   it('is blocked when the feed only knows the insight, and it was built from nothing', () => {
     expect(audioBlockedReason(insight({ narrationCount: 0 }))).toMatch(/No narration yet/)
+    expect(audioBlockedReason(null)).toMatch(/No narration yet/)
   })
 
   it('is free once the insight has narrations behind it', () => {
@@ -97,9 +99,12 @@ describe('what the coach is told', () => {
     expect(refreshNote({ insight: kept, generated: false }, kept, 'narration-added')).toMatch(
       /still current.*40 %/,
     )
-    expect(refreshNote({ insight: kept, generated: false }, kept, 'narration-removed')).toMatch(
-      /kept as it was/,
-    )
+  })
+
+  it('says so when the last transcribed narration went and the insight with it', () => {
+    expect(
+      refreshNote({ insight: null, generated: false }, insight(), 'narration-removed'),
+    ).toMatch(/Insight removed/)
   })
 
   it('gives each generation of an insight its own audio key', () => {

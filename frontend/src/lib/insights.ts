@@ -15,7 +15,8 @@ export interface SegmentInsight {
 }
 
 export interface InsightAnswer {
-  insight: SegmentInsight
+  /** Null while the clip has no transcribed narration: there is nothing to summarize. */
+  insight: SegmentInsight | null
   /** True when the server (re)generated it for this read, false when it served the cached one. */
   generated: boolean
 }
@@ -54,21 +55,19 @@ export type InsightsClient = ReturnType<typeof createInsightsClient>
  * clip list counts (known in the review panel, not in the feed); the insight's own count is the
  * narrations with text, so a recording still being transcribed shows up as the gap between them.
  */
+const NO_NARRATION = 'No narration yet: narrate this clip to get coach audio.'
+
 export function audioBlockedReason(
   insight: SegmentInsight | null,
   clipNarrations?: number | null,
 ): string | null {
-  if (clipNarrations === 0) return 'No narration yet: narrate this clip to get coach audio.'
-  if (!insight) return null
-  if (insight.narrationCount === 0) {
-    return clipNarrations
-      ? 'Waiting for the narration to be transcribed.'
-      : 'No narration yet: narrate this clip to get coach audio.'
-  }
-  return null
+  if (clipNarrations === 0) return NO_NARRATION
+  if (hasContent(insight)) return null
+  return clipNarrations ? 'Waiting for the narration to be transcribed.' : NO_NARRATION
 }
 
-/** An insight built from no narration holds only placeholder words; it is not shown as advice. */
+/** An insight built from no narration (stored before the server answered null for those) holds
+ * only placeholder words; it is not shown as advice. */
 export function hasContent(insight: SegmentInsight | null): insight is SegmentInsight {
   return !!insight && insight.narrationCount > 0
 }
@@ -91,6 +90,7 @@ export function refreshNote(
   reason: RefreshReason,
 ): string | null {
   if (reason === 'first' || !previous) return null
+  if (!answer.insight) return 'Insight removed: no transcribed narration is left on this clip.'
   if (answer.generated) {
     const was = previous.narrationCount
     const now = answer.insight.narrationCount
@@ -98,9 +98,9 @@ export function refreshNote(
       ? `Insight regenerated from ${now} narration${now === 1 ? '' : 's'} (was ${was}).`
       : 'Insight regenerated from the current narrations.'
   }
-  return reason === 'narration-removed'
-    ? 'Insight kept as it was: it is rewritten when new narrations are added.'
-    : 'Insight still current: it is rewritten once this clip’s narrations grow by 40 % (at least one more).'
+  // A removed or reworded narration always drops the insight on the server, so only an
+  // addition can leave it current.
+  return 'Insight still current: it is rewritten once this clip’s narrations grow by 40 % (at least one more).'
 }
 
 /** Identifies the insight version a coach-audio URL was made for (regeneration drops the audio). */
