@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  confidenceLabel,
   confidenceText,
   levelBadge,
   normalizeIntelligence,
@@ -92,14 +93,15 @@ describe('questionProblem (AI-4 client check)', () => {
 
 describe('confidenceText', () => {
   it('states the rule behind each level with the evidence count', () => {
-    expect(confidenceText('low', [ev('a')])).toMatch(/^Low confidence: only 1 note .*5 or more/)
+    expect(confidenceLabel('medium')).toBe('Medium confidence')
+    expect(confidenceText('low', [ev('a')])).toMatch(/^Only 1 note back .*5 or more give medium/)
     expect(
       confidenceText(
         'medium',
         [1, 2, 3, 4, 5].map((n) => ev(`${n}`)),
       ),
-    ).toMatch(/^Medium confidence: 5 notes .*at least 12/)
-    expect(confidenceText('high', [])).toMatch(/^High confidence/)
+    ).toMatch(/^5 notes back this answer\. High needs at least 12/)
+    expect(confidenceText('high', [])).toMatch(/^0 notes back this answer and the best one/)
   })
 })
 

@@ -147,17 +147,21 @@ export interface AskResponse {
   recommendedClips: { segmentId: string; startSeconds: number | null }[]
 }
 
+export function confidenceLabel(confidence: Confidence): string {
+  return `${confidence.charAt(0).toUpperCase()}${confidence.slice(1)} confidence`
+}
+
 /** Why the answer has the confidence it has, in the terms of the AI-4 rule. */
 export function confidenceText(confidence: Confidence, evidence: Evidence[]): string {
   const n = evidence.length
   const notes = `${n} ${n === 1 ? 'note' : 'notes'}`
   switch (confidence) {
     case 'low':
-      return `Low confidence: only ${notes} back this answer (${LOW_BELOW} or more give medium). Treat it as a lead and check the clips; narrating more of these moments makes answers firmer.`
+      return `Only ${notes} back this answer (${LOW_BELOW} or more give medium). Treat it as a lead and check the clips; narrating more of these moments makes answers firmer.`
     case 'medium':
-      return `Medium confidence: ${notes} back this answer. High needs at least ${HIGH_FROM} notes with one that matches the question closely.`
+      return `${notes.charAt(0).toUpperCase()}${notes.slice(1)} back this answer. High needs at least ${HIGH_FROM} notes with one that matches the question closely.`
     case 'high':
-      return `High confidence: ${notes} back this answer and the best one matches the question closely.`
+      return `${notes.charAt(0).toUpperCase()}${notes.slice(1)} back this answer and the best one matches the question closely.`
   }
 }
 

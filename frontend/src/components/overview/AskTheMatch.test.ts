@@ -121,7 +121,7 @@ describe('AskTheMatch (AI-4)', () => {
     await askWith(w, 'lineout?')
     const conf = w.get('[data-testid="confidence"]').text()
     expect(conf).toMatch(/^Low confidence/)
-    expect(conf).toContain('only 3 notes back this answer (5 or more give medium)')
+    expect(conf).toContain('Only 3 notes back this answer (5 or more give medium)')
   })
 
   it('shows NO_EVIDENCE as an ordinary empty answer, not an error', async () => {
