@@ -136,7 +136,11 @@ describe("a coach's day", () => {
     await page.getByRole('searchbox', { name: 'Search narrations' }).fill('maul corner')
     await page.getByRole('button', { name: 'Search', exact: true }).click()
 
-    const hit = page.getByTestId('search-result').filter({ hasText: narration })
+    // The clip's AI insight quotes the note too (a "Clip insight" result); the narration is one.
+    const hit = page
+      .getByTestId('search-result')
+      .filter({ hasText: narration })
+      .filter({ has: page.locator('.kind', { hasText: /^Narration$/ }) })
     await expect.poll(() => hit.count(), { timeout: 30_000 }).toBe(1)
     await screenshot(page, artifacts, 'coach-02-search')
     await hit.getByRole('link', { name: /0:02 — open this moment/ }).click()
