@@ -75,7 +75,9 @@ async function askWith(w: Awaited<ReturnType<typeof mountAsk>>, question: string
 }
 
 describe('AskTheMatch (AI-4)', () => {
-  beforeEach(() => api.mockReset())
+  beforeEach(() => {
+    api.mockReset()
+  })
 
   it('answers with the cited evidence first, numbered, and the rest folded away', async () => {
     api.mockResolvedValue(answer)

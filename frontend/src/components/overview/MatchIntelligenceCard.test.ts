@@ -30,7 +30,9 @@ async function mountCard() {
 }
 
 describe('MatchIntelligenceCard (AI-2)', () => {
-  beforeEach(() => api.mockReset())
+  beforeEach(() => {
+    api.mockReset()
+  })
 
   it('shows headline, lines, titled non-empty sections, the level and who built it', async () => {
     api.mockResolvedValue({
@@ -96,6 +98,14 @@ describe('MatchIntelligenceCard (AI-2)', () => {
     expect(empty.get('a').attributes('href')).toBe(`/orgs/${ORG}/media/${ASSET}`)
     expect(w.find('[data-testid="intelligence-headline"]').exists()).toBe(false)
     expect(w.find('[data-testid="intelligence-provenance"]').exists()).toBe(false)
+  })
+
+  it('says it is reading the notes while the summary is being built', async () => {
+    api.mockReturnValue(new Promise(() => {}))
+    const w = await mountCard()
+    expect(w.get('[role="status"]').text()).toBe('Reading this match’s notes…')
+    expect(w.get('section').attributes('aria-busy')).toBe('true')
+    expect(w.find('[data-testid="intelligence-level"]').exists()).toBe(false)
   })
 
   it("shows the server's message when loading fails, and tries again on request", async () => {
