@@ -4,7 +4,6 @@ import {
   confidenceText,
   levelBadge,
   normalizeIntelligence,
-  playerMoment,
   provenance,
   questionProblem,
   recommendedClips,
@@ -30,9 +29,9 @@ describe('normalizeIntelligence (AI-2)', () => {
       headline: '  Lineout under pressure ',
       lines: ['One', '', 'Two', 'Three', 'Four'],
       sections: { scoring: ['try in the corner'], setPiece: ['crooked throw'], defence: [] },
-      narration_count: 30,
+      narrationCount: 30,
       model: 'offline-template',
-      generated_at: '2026-03-01T14:05:00.000Z',
+      generatedAt: '2026-03-01T14:05:00.000Z',
     })
     expect(i.headline).toBe('Lineout under pressure')
     expect(i.lines).toEqual(['One', 'Two', 'Three'])
@@ -70,9 +69,9 @@ describe('badges and provenance', () => {
     const i = normalizeIntelligence({
       level: 'light',
       headline: 'h',
-      narration_count: 1,
+      narrationCount: 1,
       model: 'offline-template',
-      generated_at: '2026-03-01T14:05:00.000Z',
+      generatedAt: '2026-03-01T14:05:00.000Z',
     })
     expect(provenance(i)).toMatch(/^Built by offline-template from 1 note · .*2026/)
   })
@@ -114,28 +113,17 @@ describe('splitEvidence and recommendedClips', () => {
     expect(other.map((e) => e.id)).toEqual(['b'])
   })
 
-  it('labels each clip with its time and the first note from it', () => {
+  it('labels each clip with its bounds and the first note from it', () => {
     const clips = recommendedClips({
       evidence,
       recommendedClips: [
-        { segmentId: 'seg-b', startSeconds: 62 },
-        { segmentId: 'seg-x', startSeconds: null },
+        { segmentId: 'seg-b', startSeconds: 62, endSeconds: 82 },
+        { segmentId: 'seg-x', startSeconds: 5, endSeconds: 11 },
       ],
     })
     expect(clips).toEqual([
-      { segmentId: 'seg-b', startSeconds: 62, time: '1:02', note: 'note b' },
-      { segmentId: 'seg-x', startSeconds: null, time: null, note: null },
+      { segmentId: 'seg-b', startSeconds: 62, time: '1:02–1:22', note: 'note b' },
+      { segmentId: 'seg-x', startSeconds: 5, time: '0:05–0:11', note: null },
     ])
-  })
-})
-
-describe('playerMoment', () => {
-  it('links to the player with the time and the clip, as search does', () => {
-    expect(playerMoment('o', 'm', { segmentId: 's', startSeconds: 4.5 })).toEqual({
-      name: 'player',
-      params: { orgId: 'o', assetId: 'm' },
-      query: { t: '4.5', segment: 's' },
-    })
-    expect(playerMoment('o', 'm', { segmentId: null, startSeconds: null }).query).toEqual({})
   })
 })

@@ -13,18 +13,16 @@ export const HIGH_BEST_SCORE = 0.45
 export const QUESTION_MIN = 3
 export const QUESTION_MAX = 500
 
-/**
- * `GET insights/matches/:id` answers the stored row (snake_case) or, with no narrations, only
- * `{ level, headline: null, lines: [], sections: {} }`; every other field may be missing.
- */
+/** `GET insights/matches/:id`'s `intelligence`; sections and lines are shaped defensively. */
 export interface RawIntelligence {
+  mediaAssetId?: string
   level: IntelligenceLevel
   headline: string | null
   lines?: unknown
   sections?: unknown
-  narration_count?: number | null
+  narrationCount?: number | null
   model?: string | null
-  generated_at?: string | null
+  generatedAt?: string | null
 }
 
 export interface IntelligenceSection {
@@ -84,9 +82,9 @@ export function normalizeIntelligence(raw: RawIntelligence): MatchIntelligence {
     headline: raw.headline?.trim() || null,
     lines: strings(raw.lines).slice(0, 3),
     sections,
-    narrationCount: typeof raw.narration_count === 'number' ? raw.narration_count : null,
+    narrationCount: typeof raw.narrationCount === 'number' ? raw.narrationCount : null,
     model: raw.model ?? null,
-    generatedAt: raw.generated_at ?? null,
+    generatedAt: raw.generatedAt ?? null,
   }
 }
 
@@ -144,7 +142,7 @@ export interface AskResponse {
   confidence: Confidence
   evidence: Evidence[]
   recommendedSegmentIds: string[]
-  recommendedClips: { segmentId: string; startSeconds: number | null }[]
+  recommendedClips: { segmentId: string; startSeconds: number; endSeconds: number }[]
 }
 
 export function confidenceLabel(confidence: Confidence): string {
@@ -192,8 +190,9 @@ export function matchTime(seconds: number | null): string | null {
 
 export interface RecommendedClip {
   segmentId: string
-  startSeconds: number | null
-  time: string | null
+  startSeconds: number
+  /** "1:02–1:22": the clip's own bounds. */
+  time: string
   /** The first evidence from this clip, so the link says what the coach will see. */
   note: string | null
 }
@@ -202,24 +201,7 @@ export function recommendedClips(res: Pick<AskResponse, 'recommendedClips' | 'ev
   return res.recommendedClips.map((c): RecommendedClip => ({
     segmentId: c.segmentId,
     startSeconds: c.startSeconds,
-    time: matchTime(c.startSeconds),
+    time: `${formatDuration(c.startSeconds)}–${formatDuration(c.endSeconds)}`,
     note: res.evidence.find((e) => e.segmentId === c.segmentId)?.text ?? null,
   }))
-}
-
-/**
- * Where the player opens a moment: the same `t` / `segment` query the search page links with,
- * which the player page reads to seek and to select the clip.
- */
-export function playerMoment(
-  orgId: string,
-  assetId: string,
-  at: { segmentId: string | null; startSeconds: number | null },
-) {
-  const query: Record<string, string> = {}
-  if (at.startSeconds !== null && Number.isFinite(at.startSeconds)) {
-    query.t = String(at.startSeconds)
-  }
-  if (at.segmentId) query.segment = at.segmentId
-  return { name: 'player' as const, params: { orgId, assetId }, query }
 }

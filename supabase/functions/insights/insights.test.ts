@@ -125,6 +125,8 @@ Deno.test({
 
     const empty = await api(`insights/matches/${mediaId}`, { token: player.token })
     assert.equal(empty.body.intelligence.level, 'empty')
+    assert.equal(empty.body.intelligence.narrationCount, 0)
+    assert.equal(empty.body.generated, false)
 
     const segments: string[] = []
     for (let i = 0; i < 6; i++) {
@@ -152,7 +154,9 @@ Deno.test({
     await narrate(coach.token, mediaId, 'Scrum note 5')
     const regenerated = await api(`insights/matches/${mediaId}`, { token: player.token })
     assert.equal(regenerated.body.generated, true)
-    assert.equal(regenerated.body.intelligence.narration_count, 11)
+    assert.equal(regenerated.body.intelligence.narrationCount, 11)
+    assert.equal(regenerated.body.intelligence.mediaAssetId, mediaId)
+    assert.ok(!('org_id' in regenerated.body.intelligence), 'the raw row leaked')
 
     const ask = await api(`insights/matches/${mediaId}/ask`, {
       token: player.token,
@@ -166,9 +170,17 @@ Deno.test({
     assert.ok(ask.body.citedEvidenceIds.length > 0)
     for (const id of ask.body.citedEvidenceIds) assert.ok(evidenceIds.has(id))
     for (const id of ask.body.recommendedSegmentIds) assert.ok(evidenceSegments.has(id))
-    assert.ok(
-      ask.body.recommendedClips.every((c: { startSeconds: number }) => c.startSeconds >= 100),
-    )
+    // Each recommended clip opens at its own bounds (segment i spans 100 + 60i … 120 + 60i).
+    assert.ok(ask.body.recommendedClips.length > 0)
+    for (const c of ask.body.recommendedClips as {
+      segmentId: string
+      startSeconds: number
+      endSeconds: number
+    }[]) {
+      const i = segments.indexOf(c.segmentId)
+      assert.ok(i >= 0, 'a recommended clip outside the evidence')
+      assert.deepEqual([c.startSeconds, c.endSeconds], [100 + i * 60, 120 + i * 60])
+    }
     assert.equal(ask.body.confidence, 'medium') // ≥ 5 evidence, < 12
     assert.ok(ask.body.answer.includes('[1]'))
 

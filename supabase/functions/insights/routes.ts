@@ -90,6 +90,29 @@ const toInsight = (r: InsightRow) => ({
   generatedAt: new Date(r.generated_at).toISOString(),
 })
 
+interface IntelligenceRow {
+  media_asset_id: string
+  level: string
+  headline: string | null
+  lines: string[]
+  sections: Record<string, string[]>
+  narration_count: number
+  model: string
+  generated_at: Date
+}
+
+// camelCase like every other insight shape; the row's org and bookkeeping columns stay inside.
+const toIntelligence = (r: IntelligenceRow) => ({
+  mediaAssetId: r.media_asset_id,
+  level: r.level,
+  headline: r.headline,
+  lines: r.lines,
+  sections: r.sections,
+  narrationCount: r.narration_count,
+  model: r.model,
+  generatedAt: new Date(r.generated_at).toISOString(),
+})
+
 export const insightRoutes: Route[] = [
   {
     method: 'GET',
@@ -147,8 +170,9 @@ export const insightRoutes: Route[] = [
           select t.tag_key as key from public.segment_tags t join public.segments s on s.id = t.segment_id
           where s.media_asset_id = ${id} and t.tag_type <> 'identity'
           group by t.tag_key order by count(*) desc, t.tag_key limit 10`
-        const [existing] =
-          await tx`select * from public.match_intelligence where media_asset_id = ${id}`
+        const [existing] = await tx<
+          IntelligenceRow[]
+        >`select * from public.match_intelligence where media_asset_id = ${id}`
         return {
           ...media,
           texts: texts.map((t) => t.text).filter(Boolean),
@@ -158,10 +182,23 @@ export const insightRoutes: Route[] = [
       })
       logOrg(ctx.org_id)
       const level = intelligenceLevel(ctx.texts.length)
-      if (level === 'empty')
-        return json({ intelligence: { level, headline: null, lines: [], sections: {} } })
+      if (level === 'empty') {
+        return json({
+          intelligence: {
+            mediaAssetId: id,
+            level,
+            headline: null,
+            lines: [],
+            sections: {},
+            narrationCount: 0,
+            model: null,
+            generatedAt: null,
+          },
+          generated: false,
+        })
+      }
       if (ctx.existing && !matchIntelligenceStale(ctx.existing.narration_count, ctx.texts.length)) {
-        return json({ intelligence: ctx.existing, generated: false })
+        return json({ intelligence: toIntelligence(ctx.existing), generated: false })
       }
       const provider = summaries()
       const summary = await provider.matchSummary({ narrations: ctx.texts, tags: ctx.tags })
@@ -171,7 +208,7 @@ export const insightRoutes: Route[] = [
       const insight = { headline: summary.headline }
       const [stored] = await asService(
         'store-match-intelligence',
-        (tx) => tx`
+        (tx) => tx<IntelligenceRow[]>`
         insert into public.match_intelligence (media_asset_id, org_id, level, headline, lines, sections, narration_count, model)
         values (${id}, ${ctx.org_id}, ${level}::public.intelligence_level, ${insight.headline}, ${tx.json(lines)},
                 ${tx.json(sections)}, ${ctx.texts.length}, ${provider.name})
@@ -181,7 +218,7 @@ export const insightRoutes: Route[] = [
         returning *`,
         user.id,
       )
-      return json({ intelligence: stored, generated: true })
+      return json({ intelligence: toIntelligence(stored!), generated: true })
     },
   },
   {
@@ -239,6 +276,18 @@ export const insightRoutes: Route[] = [
       const recommendedSegmentIds = [
         ...new Set(clipSources.map((e) => e.segment_id).filter((s): s is string => !!s)),
       ].slice(0, 5)
+      // A clip opens at its own start, not at the time of the note that pointed to it.
+      const clipBounds = new Map(
+        (recommendedSegmentIds.length === 0
+          ? []
+          : await readAsUser(
+              user,
+              (tx) => tx<{ id: string; start_seconds: string; end_seconds: string }[]>`
+                select id, start_seconds, end_seconds from public.segments
+                where id = any(${recommendedSegmentIds}::uuid[])`,
+            )
+        ).map((r) => [r.id, r]),
+      )
       return json({
         answer: answer.answer,
         citedEvidenceIds: cited,
@@ -253,13 +302,13 @@ export const insightRoutes: Route[] = [
           score: Math.round(normalizeRrf(e.score) * 1000) / 1000,
         })),
         recommendedSegmentIds,
-        recommendedClips: recommendedSegmentIds.map((sid) => {
-          const e = clipSources.find((x) => x.segment_id === sid)!
-          return {
+        recommendedClips: recommendedSegmentIds
+          .filter((sid) => clipBounds.has(sid))
+          .map((sid) => ({
             segmentId: sid,
-            startSeconds: e.start_seconds === null ? null : Number(e.start_seconds),
-          }
-        }),
+            startSeconds: Number(clipBounds.get(sid)!.start_seconds),
+            endSeconds: Number(clipBounds.get(sid)!.end_seconds),
+          })),
       })
     },
   },

@@ -49,8 +49,8 @@ const answer: AskResponse = {
   ],
   recommendedSegmentIds: ['seg-2', 'seg-1'],
   recommendedClips: [
-    { segmentId: 'seg-2', startSeconds: 2 },
-    { segmentId: 'seg-1', startSeconds: 75 },
+    { segmentId: 'seg-2', startSeconds: 2, endSeconds: 8 },
+    { segmentId: 'seg-1', startSeconds: 75, endSeconds: 90 },
   ],
 }
 
@@ -112,7 +112,7 @@ describe('AskTheMatch (AI-4)', () => {
     ])
     expect(links[1]!.attributes('href')).toBe(`/orgs/${ORG}/media/${ASSET}?t=75&segment=seg-1`)
     const clips = w.findAll('[data-testid="recommended-clip"]')
-    expect(clips.map((c) => c.find('strong').text())).toEqual(['Clip at 0:02', 'Clip at 1:15'])
+    expect(clips.map((c) => c.find('strong').text())).toEqual(['Clip 0:02–0:08', 'Clip 1:15–1:30'])
     expect(clips[0]!.text()).toContain('Crooked lineout throw again.')
     expect(clips[0]!.attributes('href')).toBe(`/orgs/${ORG}/media/${ASSET}?t=2&segment=seg-2`)
   })

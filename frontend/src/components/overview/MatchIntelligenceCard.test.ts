@@ -38,14 +38,14 @@ describe('MatchIntelligenceCard (AI-2)', () => {
     api.mockResolvedValue({
       generated: true,
       intelligence: {
-        media_asset_id: ASSET,
+        mediaAssetId: ASSET,
         level: 'normal',
         headline: 'Lineout wobbles, breakdown strong',
         lines: ['30 narrations.', 'Throws drifted.', 'Jackals won ball.'],
         sections: { kickBattle: ['box kick contestable'], setPiece: ['crooked throw'] },
-        narration_count: 30,
+        narrationCount: 30,
         model: 'offline-template',
-        generated_at: '2026-03-01T14:05:00.000Z',
+        generatedAt: '2026-03-01T14:05:00.000Z',
       },
     })
     const w = await mountCard()
@@ -75,9 +75,9 @@ describe('MatchIntelligenceCard (AI-2)', () => {
         headline: 'Match themes: lineout',
         lines: ['3 narration(s); recurring themes: lineout.'],
         sections: {},
-        narration_count: 3,
+        narrationCount: 3,
         model: 'offline-template',
-        generated_at: '2026-03-01T14:05:00.000Z',
+        generatedAt: '2026-03-01T14:05:00.000Z',
       },
     })
     const w = await mountCard()
