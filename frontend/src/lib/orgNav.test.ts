@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { visibleNav } from './orgNav'
+import { playerMoment, visibleNav } from './orgNav'
 import { routes } from '../router'
 
 const names = (items: { name: string }[]) => items.map((i) => i.name)
@@ -27,5 +27,16 @@ describe('role-based navigation', () => {
       .filter((c) => c.meta?.minRole === 'staff')
       .map((c) => c.name)
     expect(guarded.sort()).toEqual(['assignments', 'groups', 'members', 'usage'])
+  })
+})
+
+describe('playerMoment', () => {
+  it('links to the player with the time and the clip, as search and ask-the-match do', () => {
+    expect(playerMoment('o', 'm', { segmentId: 's', startSeconds: 4.5 })).toEqual({
+      name: 'player',
+      params: { orgId: 'o', assetId: 'm' },
+      query: { t: '4.5', segment: 's' },
+    })
+    expect(playerMoment('o', 'm', { segmentId: null, startSeconds: null }).query).toEqual({})
   })
 })

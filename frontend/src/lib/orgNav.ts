@@ -23,3 +23,18 @@ export const ORG_NAV: NavItem[] = [
 export function visibleNav(role: OrgRole | null, platformAdmin = false): NavItem[] {
   return ORG_NAV.filter((item) => platformAdmin || hasRole(role, item.minRole))
 }
+
+/** Where the player opens a moment: the `t` / `segment` query the player page reads to seek and
+ * to select the clip (search results, ask-the-match evidence and clips). */
+export function playerMoment(
+  orgId: string,
+  assetId: string,
+  at: { segmentId: string | null; startSeconds: number | null },
+) {
+  const query: Record<string, string> = {}
+  if (at.startSeconds !== null && Number.isFinite(at.startSeconds)) {
+    query.t = String(at.startSeconds)
+  }
+  if (at.segmentId) query.segment = at.segmentId
+  return { name: 'player' as const, params: { orgId, assetId }, query }
+}
