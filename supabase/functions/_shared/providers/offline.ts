@@ -101,10 +101,20 @@ export class OfflineEmbeddings implements EmbeddingProvider {
   }
 }
 
+/** Words that recur in any coach's notes without naming a theme ("again", "ball", "need"). Only
+ * the template summaries skip them; the embedder keeps them (its features are benchmarked). */
+const FILLER = new Set(
+  'again ball good great well need needs get got make made still really much more some all every time when where what there here them its into out off after before other could should would will can did does has have had back one two'.split(
+    ' ',
+  ),
+)
+
 function topWords(texts: string[]): string[] {
   const counts = new Map<string, number>()
   for (const word of texts.flatMap(tokens)) {
-    if (!STOP.has(word) && word.length > 2) counts.set(word, (counts.get(word) ?? 0) + 1)
+    if (!STOP.has(word) && !FILLER.has(word) && word.length > 2) {
+      counts.set(word, (counts.get(word) ?? 0) + 1)
+    }
   }
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

@@ -267,6 +267,12 @@ Deno.test('offline summaries, answers and speech are deterministic', async () =>
   const input = { narrations: ['Lineout throw not straight.', 'Lineout jumper late'], tags: [] }
   assert.deepEqual(await s.matchSummary(input), await s.matchSummary(input))
   assert.match((await s.matchSummary(input)).headline, /lineout/)
+  // Recurring filler is not a theme: "again" and "ball" outnumber "box" here, yet only themes lead.
+  const filler = await s.matchSummary({
+    narrations: ['Box kick again, ball lost.', 'Again the ball went loose, box kick chase slow.'],
+    tags: [],
+  })
+  assert.equal(filler.headline, 'Match themes: box, kick, chase')
   const answer = await s.answer({
     question: 'lineout?',
     evidence: [
