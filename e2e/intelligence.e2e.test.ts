@@ -211,7 +211,9 @@ describe('match intelligence and ask-the-match', () => {
 
   it('opens the recommended lineout clip in the player', async () => {
     const clip = page.getByTestId('recommended-clip').filter({ hasText: CLIPS[0].note })
-    expect(await clip.first().innerText()).toMatch(new RegExp(`^Clip at ${mmss(CLIPS[0].start)}`))
+    expect(await clip.first().innerText()).toMatch(
+      new RegExp(`^Clip ${mmss(CLIPS[0].start)}–${mmss(CLIPS[0].end)}`),
+    )
     await clip.first().click()
     await page.waitForURL(
       (url) => url.href.startsWith(reviewUrl) && url.searchParams.has('segment'),
