@@ -272,7 +272,9 @@ export const insightRoutes: Route[] = [
       // at a narration or a segment the retrieval (and so RLS) did not return.
       const byId = new Map(evidence.map((e) => [e.narration_id, e]))
       const cited = [...new Set(answer.citedIds)].filter((cid) => byId.has(cid))
-      const clipSources = [...cited.map((cid) => byId.get(cid)!), ...evidence]
+      // Clips back the answer: those of the cited evidence; without citations, the best evidence.
+      const clipSources =
+        cited.length > 0 ? cited.map((cid) => byId.get(cid)!) : evidence.slice(0, 3)
       const recommendedSegmentIds = [
         ...new Set(clipSources.map((e) => e.segment_id).filter((s): s is string => !!s)),
       ].slice(0, 5)

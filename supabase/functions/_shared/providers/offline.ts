@@ -161,7 +161,15 @@ export class OfflineSummaries implements SummaryProvider {
   }
 
   answer(input: { question: string; evidence: Array<{ id: string; text: string }> }) {
-    const used = input.evidence.slice(0, 3)
+    // Cite the notes that share a word with the question (retrieval also returns the merely
+    // nearest ones); only when none does, the best-ranked note stands in.
+    const asked = new Set(
+      tokens(input.question)
+        .filter((w) => !STOP.has(w) && !FILLER.has(w))
+        .map(stem),
+    )
+    const onTopic = input.evidence.filter((e) => tokens(e.text).some((w) => asked.has(stem(w))))
+    const used = (onTopic.length > 0 ? onTopic : input.evidence).slice(0, 3)
     const answer =
       used.length === 0
         ? 'The narrations do not answer this yet.'

@@ -282,6 +282,15 @@ Deno.test('offline summaries, answers and speech are deterministic', async () =>
   })
   assert.deepEqual(answer.citedIds, ['a', 'b'])
   assert.match(answer.answer, /\[1\] Throw not straight\./)
+  // When some evidence shares the question's words, only that is cited, whatever its rank.
+  const onTopic = await s.answer({
+    question: 'Why was the lineout throw crooked?',
+    evidence: [
+      { id: 'c', text: 'Box kick chase too slow.' },
+      { id: 'd', text: 'Crooked throw at the front again.' },
+    ],
+  })
+  assert.deepEqual(onTopic.citedIds, ['d'])
   const audio = await new OfflineSpeech().speak('Hit the ruck low.')
   assert.equal(audio.audio[0], 0xff)
   assert.deepEqual(audio, await new OfflineSpeech().speak('Hit the ruck low.'))
