@@ -68,5 +68,12 @@ describe('demo seed', () => {
     expect(assets[0]?.status).not.toBe('uploading')
     expect(Number(assets[0]?.size_bytes)).toBeGreaterThan(0)
     expect(assets[0]?.jobs).toBe(1)
+
+    // seed.sql's narrations were embedded by the admin backfill, so the demo search is hybrid.
+    const [narrations] = await sql`
+      select count(*)::int as total, count(embedding)::int as embedded
+        from public.narrations where org_id = ${[...orgIds][0]!}`
+    expect(narrations?.total).toBeGreaterThan(0)
+    expect(narrations?.embedded).toBe(narrations?.total)
   })
 })

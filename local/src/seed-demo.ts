@@ -546,6 +546,22 @@ export async function seedDemo(
       log('applied supabase/seed.sql')
     }
     await sql`update public.profiles set platform_role = 'admin' where id = ${admin.user.id}`
+    // seed.sql writes narrations as SQL, without embeddings; the admin backfill (NARR-4) gives
+    // them vectors the way an operator would, so the demo's search is hybrid from the start.
+    // Idempotent: a later start finds nothing left to embed.
+    const backfill = await call<{ embedded: number; failed: number }>(
+      platform,
+      'POST',
+      '/functions/v1/admin/narrations/embeddings/backfill',
+      admin.access_token,
+      {},
+    )
+    if (backfill.status !== 200) {
+      throw new SeedError(
+        `embedding backfill answered ${backfill.status}: ${describe(backfill.data)}`,
+      )
+    }
+    if (backfill.data.embedded > 0) log(`embedded ${backfill.data.embedded} seeded narration(s)`)
 
     // seed.sql's demo club when it made the coach a member; otherwise the coach founds one.
     const memberships = await sql<{ org_id: string }[]>`
