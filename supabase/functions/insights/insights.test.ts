@@ -71,6 +71,7 @@ Deno.test({
     assert.equal(top.kind, 'narration')
     assert.equal(top.segmentId, segmentId)
     assert.equal(top.startSeconds, 300)
+    assert.equal(top.mediaName, 'Round 1')
     assert.match(top.snippet, /<mark>lineout<\/mark>/i)
     assert.ok(top.textRank !== null && top.vectorRank !== null)
 

@@ -201,9 +201,9 @@ export const narrationRoutes: Route[] = [
       } catch {
         vector = undefined // full text still answers
       }
-      const rows = await readAsUser(user, async (tx) => {
+      const { rows, names } = await readAsUser(user, async (tx) => {
         await requireOrgRole(tx, q.orgId, 'member')
-        return await tx<
+        const rows = await tx<
           {
             kind: 'narration' | 'segment_insight' | 'match_summary'
             id: string
@@ -218,6 +218,11 @@ export const narrationRoutes: Route[] = [
           }[]
         >`select * from private.search_knowledge(${q.orgId}, ${q.q},
             ${vector ? vectorLiteral(vector) : null}::extensions.halfvec, ${q.mediaAssetId ?? null}, ${q.limit})`
+        // Hits name their match: two matches often hold notes with the same words.
+        const ids = [...new Set(rows.map((r) => r.media_asset_id))]
+        const media = await tx<{ id: string; name: string }[]>`
+          select id, name from public.media_assets where id = any(${ids}::uuid[])`
+        return { rows, names: new Map(media.map((m) => [m.id, m.name])) }
       })
       // B-1: narrations, segment insights and match summaries in one RRF-ranked list; each hit
       // links to the segment at its time (a match summary to the match).
@@ -227,6 +232,7 @@ export const narrationRoutes: Route[] = [
           id: r.id,
           narrationId: r.kind === 'narration' ? r.id : null,
           mediaAssetId: r.media_asset_id,
+          mediaName: names.get(r.media_asset_id) ?? null,
           segmentId: r.segment_id,
           startSeconds: r.start_seconds === null ? null : Number(r.start_seconds),
           text: r.content,
