@@ -145,11 +145,12 @@ describe('match intelligence and ask-the-match', () => {
     await page.waitForURL(/\/search/)
     await page.getByRole('searchbox', { name: 'Search narrations' }).fill('lineout')
     await page.getByRole('button', { name: 'Search', exact: true }).click()
-    // The snippet may shorten the note, so its opening words identify it; it ranks first.
+    // The snippet may shorten the note, so its opening words identify it; it ranks first, under
+    // its match's name.
     const first = page.getByTestId('search-result').first()
     await expect
       .poll(() => first.innerText(), { timeout: 30_000 })
-      .toMatch(/^Narration\s+0:01 — open this moment\s+Crooked lineout throw again/i)
+      .toMatch(/^Narration\s+e2e-match\s+0:01 — open this moment\s+Crooked lineout throw again/i)
   })
 
   it('shows the match intelligence headline on the overview', async () => {
