@@ -6,14 +6,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { launchBrowser, screenshot } from './browser'
 import {
   addMemberApi,
+  type ApiUser,
   createOrgApi,
   fn,
   keepFailureEvidence,
   logIn,
   recordTrouble,
   signUpApi,
+  uploadInLibrary,
   videoTime,
-  type ApiUser,
 } from './flows'
 import { generateMatchVideo } from './media'
 
@@ -61,12 +62,7 @@ describe("a coach's day", () => {
   it('uploads a match and opens its review page once it has processed', async () => {
     await page.getByRole('link', { name: 'Library', exact: true }).click()
     await page.waitForURL(/\/library$/)
-    await page.getByTestId('upload-input').setInputFiles(generateMatchVideo(workDir, 10))
-
-    const row = page.getByTestId('media-row').filter({ hasText: 'e2e-match' })
-    await expect
-      .poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 1000 })
-      .toBe('complete')
+    const row = await uploadInLibrary(page, generateMatchVideo(workDir, 10))
     await row.getByRole('link').first().click()
     await page.waitForURL(/\/media\/[0-9a-f-]+/)
     reviewUrl = page.url()

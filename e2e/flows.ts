@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import postgres from 'postgres'
+import { expect } from 'vitest'
 import { uniqueUser } from './browser'
 
 declare module 'vitest' {
@@ -305,4 +306,18 @@ export async function makePlatformAdmin(dbUrl: string, user: ApiUser) {
   } finally {
     await sql.end()
   }
+}
+
+/**
+ * On the library page: picks a file in the upload input, as a coach does, and waits for its row to
+ * reach "complete" (uploaded, transcoded, playable). Returns the row.
+ */
+export async function uploadInLibrary(page: Page, file: string): Promise<Locator> {
+  await page.getByTestId('upload-input').setInputFiles(file)
+  const name = basename(file).replace(/\.[^.]+$/, '')
+  const row = page.getByTestId('media-row').filter({ hasText: name })
+  await expect
+    .poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 1000 })
+    .toBe('complete')
+  return row
 }

@@ -5,13 +5,14 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, screenshot } from './browser'
 import {
+  type ApiUser,
   createOrgApi,
   keepFailureEvidence,
   logIn,
   recordTrouble,
   signUpApi,
+  uploadInLibrary,
   videoTime,
-  type ApiUser,
 } from './flows'
 import { generateMatchVideo } from './media'
 
@@ -107,11 +108,7 @@ describe('match intelligence and ask-the-match', () => {
   it('uploads a match, whose overview has no intelligence yet', async () => {
     await page.getByRole('link', { name: 'Library', exact: true }).click()
     await page.waitForURL(/\/library$/)
-    await page.getByTestId('upload-input').setInputFiles(generateMatchVideo(workDir, 22))
-    const row = page.getByTestId('media-row').filter({ hasText: 'e2e-match' })
-    await expect
-      .poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 1000 })
-      .toBe('complete')
+    const row = await uploadInLibrary(page, generateMatchVideo(workDir, 22))
     await row.getByRole('link').first().click()
     await page.waitForURL(/\/media\/[0-9a-f-]+$/)
     reviewUrl = page.url()

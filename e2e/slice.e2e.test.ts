@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchBrowser, screenshot, uniqueUser } from './browser'
+import { uploadInLibrary } from './flows'
 import { generateFakeVideo, generateMatchVideo } from './media'
 
 // Issue 2's slice as a coach does it: sign up, create a club, upload, wait, play.
@@ -42,13 +43,7 @@ describe('walking skeleton in a real browser', () => {
 
   it('uploads a match, sees it process live, and plays it with at least two levels', async () => {
     await page.goto(page.url().replace(/\/orgs\/([^/]+).*$/, '/orgs/$1/library'))
-    const file = generateMatchVideo(workDir)
-    await page.getByTestId('upload-input').setInputFiles(file)
-
-    const row = page.getByTestId('media-row').filter({ hasText: 'e2e-match' })
-    await expect
-      .poll(() => row.getAttribute('data-status'), { timeout: 180_000, interval: 1000 })
-      .toBe('complete')
+    const row = await uploadInLibrary(page, generateMatchVideo(workDir))
     await screenshot(page, artifacts, 'slice-02-library-complete')
 
     await row.getByRole('link').first().click()
