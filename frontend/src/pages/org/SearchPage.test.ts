@@ -74,12 +74,39 @@ describe('search page', () => {
   it('narrows the search to the chosen match and keeps it in the address', async () => {
     apiMock.mockResolvedValue({ items: [hit(VALLEY, 'Demo RFC v Valley RFC')] })
     const { wrapper, router } = await mountSearch('?q=turnover')
-    await wrapper.get('select[aria-label="Match"]').setValue(VALLEY)
+    await wrapper.get('select[aria-label="Video"]').setValue(VALLEY)
     await flushPromises()
     const path = apiMock.mock.calls.at(-1)![1] as string
     expect(path).toContain(`mediaAssetId=${VALLEY}`)
     expect(path).toContain('q=turnover')
     expect(router.currentRoute.value.query).toEqual({ q: 'turnover', match: VALLEY })
+  })
+
+  it('shows only the newest search when an older answer arrives late', async () => {
+    let answerOld: (v: unknown) => void = () => {}
+    apiMock
+      .mockImplementationOnce(() => new Promise((resolve) => (answerOld = resolve)))
+      .mockResolvedValueOnce({ items: [hit(VALLEY, 'Demo RFC v Valley RFC')] })
+    const { wrapper } = await mountSearch('?q=turnover')
+    await wrapper.get('select[aria-label="Video"]').setValue(VALLEY)
+    await flushPromises()
+    answerOld({ items: [hit(HARBOUR, 'Demo RFC v Harbour RFC')] })
+    await flushPromises()
+    const matches = wrapper.findAll('[data-testid="search-result-match"]').map((m) => m.text())
+    expect(matches).toEqual(['Demo RFC v Valley RFC'])
+    expect(wrapper.get('button[type="submit"]').text()).toBe('Search')
+  })
+
+  it('keeps a filter from the link visible and clearable', async () => {
+    listMedia.mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 100 })
+    apiMock.mockResolvedValue({ items: [] })
+    const { wrapper } = await mountSearch(`?q=turnover&match=${VALLEY}`)
+    const select = wrapper.get('select[aria-label="Video"]')
+    expect((select.element as HTMLSelectElement).value).toBe(VALLEY)
+    expect(apiMock.mock.calls[0]![1]).toContain(`mediaAssetId=${VALLEY}`)
+    await select.setValue('')
+    await flushPromises()
+    expect(apiMock.mock.calls.at(-1)![1]).not.toContain('mediaAssetId')
   })
 
   it('searches the whole org by default', async () => {
