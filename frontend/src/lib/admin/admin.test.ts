@@ -7,7 +7,11 @@ import {
   newOrgBody,
   orgDraftProblems,
   orgPatch,
+  orgServerProblems,
+  OWNER_NOT_FOUND_MESSAGE,
   recentFailures,
+  SLUG_TAKEN_MESSAGE,
+  unchangedProblems,
   slugFromName,
   usernameOf,
   type AdminJob,
@@ -164,5 +168,50 @@ describe('admin console rules', () => {
       'name',
       'owner',
     ])
+  })
+
+  it('puts a refused create or edit on the fields at fault', () => {
+    const validation = {
+      code: 'VALIDATION_FAILED',
+      fieldErrors: { name: ['Too short'], ownerUsername: ['Required'], storageLimitBytes: ['Big'] },
+    }
+    expect(orgServerProblems(validation, true)).toEqual({
+      name: 'Too short',
+      owner: 'Required',
+      storageGib: 'Big',
+    })
+    expect(orgServerProblems({ code: 'SLUG_TAKEN', fieldErrors: {} }, true)).toEqual({
+      slug: SLUG_TAKEN_MESSAGE,
+    })
+    expect(orgServerProblems({ code: 'USER_NOT_FOUND', fieldErrors: {} }, true)).toEqual({
+      owner: OWNER_NOT_FOUND_MESSAGE,
+    })
+    // A plain unique conflict is the slug only when one was sent (an edit may keep the slug).
+    expect(orgServerProblems({ code: 'CONFLICT', fieldErrors: {} }, true)).toEqual({
+      slug: SLUG_TAKEN_MESSAGE,
+    })
+    expect(orgServerProblems({ code: 'CONFLICT', fieldErrors: {} }, false)).toEqual({})
+    // Anything about no field of the form is left for a form-wide message.
+    expect(orgServerProblems({ code: 'NETWORK', fieldErrors: {} }, true)).toEqual({})
+    expect(
+      orgServerProblems({ code: 'VALIDATION_FAILED', fieldErrors: { type: ['x'] } }, true),
+    ).toEqual({})
+  })
+
+  it('keeps a server message only while its field still holds the refused value', () => {
+    const sent = {
+      name: 'Bath',
+      slug: 'bath',
+      owner: 'sam',
+      type: 'team',
+      visibility: 'private',
+      bio: '',
+      storageGib: '10',
+    }
+    const problems = { slug: 'taken', owner: 'nobody' }
+    expect(unchangedProblems(problems, sent, { ...sent, name: 'Bath RFC' })).toEqual(problems)
+    expect(unchangedProblems(problems, sent, { ...sent, slug: 'bath-rfc' })).toEqual({
+      owner: 'nobody',
+    })
   })
 })

@@ -175,10 +175,8 @@ export function orgPatch(
   return { patch }
 }
 
-/** The body of `POST admin/orgs` (ORG-2): every field the form holds, or a message per bad field. */
-export function newOrgBody(
-  draft: NewOrgDraft,
-): { body: Record<string, unknown> } | { problems: OrgProblems } {
+/** A new org's problems: the org rules plus an owner named by a plausible username. */
+export function newOrgDraftProblems(draft: NewOrgDraft): OrgProblems {
   const problems = orgDraftProblems(draft)
   const owner = usernameOf(draft.owner)
   if (owner === '') problems.owner = 'Choose the owner: type part of their username or name.'
@@ -186,17 +184,77 @@ export function newOrgBody(
     problems.owner =
       'That is not a username (3 to 24 lowercase letters, digits, dots, dashes or underscores). Pick one from the matches.'
   }
+  return problems
+}
+
+/** The body of `POST admin/orgs` (ORG-2): every field the form holds, or a message per bad field. */
+export function newOrgBody(
+  draft: NewOrgDraft,
+): { body: Record<string, unknown> } | { problems: OrgProblems } {
+  const problems = newOrgDraftProblems(draft)
   if (Object.keys(problems).length > 0) return { problems }
   const bio = draft.bio.trim()
   return {
     body: {
       name: draft.name.trim(),
       slug: draft.slug.trim(),
-      ownerUsername: owner,
+      ownerUsername: usernameOf(draft.owner),
       type: draft.type,
       visibility: draft.visibility,
       ...(bio ? { bio } : {}),
       storageLimitBytes: gibToBytes(draft.storageGib),
     },
   }
+}
+
+/** The parts of an ApiError the org forms read (kept structural so this module stays pure). */
+export interface ServerRefusal {
+  code: string
+  fieldErrors: Record<string, string[]>
+}
+
+export const SLUG_TAKEN_MESSAGE = 'Another organization already uses that slug. Choose another.'
+export const OWNER_NOT_FOUND_MESSAGE =
+  'No user has that username. They need an account before they can own an org.'
+
+// The API's body fields → the form fields that hold them.
+const SERVER_FIELDS: Record<string, OrgField> = {
+  name: 'name',
+  slug: 'slug',
+  ownerUsername: 'owner',
+  bio: 'bio',
+  storageLimitBytes: 'storageGib',
+}
+
+/**
+ * A refused create or edit as messages for the fields at fault; empty when the refusal is about
+ * none of them, so the caller shows it for the whole form. A unique-key conflict can only be the
+ * slug (the one unique column an admin sets), so it counts as "slug taken" when a slug was sent.
+ */
+export function orgServerProblems(refusal: ServerRefusal, slugSent: boolean): OrgProblems {
+  const problems: OrgProblems = {}
+  for (const [key, messages] of Object.entries(refusal.fieldErrors)) {
+    const field = SERVER_FIELDS[key]
+    if (field && messages[0]) problems[field] = messages[0]
+  }
+  if (refusal.code === 'SLUG_TAKEN' || (refusal.code === 'CONFLICT' && slugSent)) {
+    problems.slug = SLUG_TAKEN_MESSAGE
+  }
+  if (refusal.code === 'USER_NOT_FOUND') problems.owner = OWNER_NOT_FOUND_MESSAGE
+  return problems
+}
+
+/** The server's messages that still apply: those whose field the admin has not changed since. */
+export function unchangedProblems<D extends OrgDraft>(
+  problems: OrgProblems,
+  sent: D,
+  now: D,
+): OrgProblems {
+  const before = sent as unknown as Partial<Record<OrgField, string>>
+  const after = now as unknown as Partial<Record<OrgField, string>>
+  const kept: OrgProblems = {}
+  for (const [field, message] of Object.entries(problems) as [OrgField, string][]) {
+    if (before[field] === after[field]) kept[field] = message
+  }
+  return kept
 }
