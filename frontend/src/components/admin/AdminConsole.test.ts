@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import AdminOrgs from './AdminOrgs.vue'
 import AdminUsers from './AdminUsers.vue'
+import { ApiError } from '../../services/api'
 import { useSessionStore } from '../../stores/session'
 
 const apiMock = vi.fn()
@@ -24,6 +25,7 @@ const org = {
   created_at: '2026-01-01T00:00:00Z',
 }
 
+let mounted: VueWrapper | undefined
 async function mountAdmin(component: typeof AdminOrgs | typeof AdminUsers) {
   const pinia = createPinia()
   setActivePinia(pinia)
@@ -41,13 +43,17 @@ async function mountAdmin(component: typeof AdminOrgs | typeof AdminUsers) {
       { path: '/orgs/:orgId', name: 'org', component: { template: '<div />' } },
     ],
   })
-  const wrapper = mount(component, { global: { plugins: [pinia, router] } })
+  const wrapper = mount(component, {
+    global: { plugins: [pinia, router] },
+    attachTo: document.body,
+  })
   await flushPromises()
   return wrapper
 }
 
 describe('admin console (ADM-2)', () => {
   beforeEach(() => apiMock.mockReset())
+  afterEach(() => mounted?.unmount())
 
   it('deletes an org only after its slug is typed, and sends that slug', async () => {
     apiMock.mockResolvedValue({ items: [org] })
@@ -64,6 +70,55 @@ describe('admin console (ADM-2)', () => {
     await wrapper.get('form[aria-label="Delete organization"]').trigger('submit')
     await flushPromises()
     expect(apiMock).toHaveBeenCalledWith('DELETE', 'admin/orgs/o1', { confirmSlug: 'demo-club' })
+  })
+
+  it('edits an org with the new-org form’s fields and puts each problem next to its field', async () => {
+    apiMock.mockResolvedValue({ items: [org] })
+    const wrapper = await mountAdmin(AdminOrgs)
+    await wrapper.get('button[aria-label="Edit Demo Club"]').trigger('click')
+    await flushPromises()
+    const form = () => wrapper.get('form[aria-label="Edit Demo Club"]')
+    const field = (label: string) =>
+      form().get(
+        `#${form()
+          .findAll('label')
+          .find((l) => l.text() === label)
+          ?.attributes('for')}`,
+      )
+    const errors = () =>
+      form()
+        .findAll('.field-error')
+        .map((e) => e.text())
+    expect(document.activeElement).toBe(field('Name').element)
+    expect((field('Slug').element as HTMLInputElement).value).toBe('demo-club')
+    expect((field('Storage limit (GiB)').element as HTMLInputElement).value).toBe('10')
+
+    await field('Name').setValue('D')
+    await field('Slug').setValue('Demo Club')
+    await form().trigger('submit')
+    await flushPromises()
+    expect(errors()).toEqual([
+      expect.stringMatching(/name needs 2 to 120/),
+      expect.stringMatching(/slug uses lowercase letters/),
+    ])
+    expect(document.activeElement).toBe(field('Name').element)
+    expect(wrapper.findAll('.alert')).toHaveLength(0)
+    expect(apiMock).not.toHaveBeenCalledWith('PATCH', expect.anything(), expect.anything())
+    await field('Name').setValue('Demo RFC')
+    expect(errors()).toHaveLength(1)
+
+    // The database's unique slug refuses the save: the Slug field says so.
+    apiMock.mockRejectedValueOnce(new ApiError(409, 'CONFLICT', 'That already exists.'))
+    await field('Slug').setValue('bath')
+    await form().trigger('submit')
+    await flushPromises()
+    expect(apiMock).toHaveBeenCalledWith('PATCH', 'admin/orgs/o1', {
+      name: 'Demo RFC',
+      slug: 'bath',
+    })
+    expect(errors()).toEqual(['Another organization already uses that slug. Choose another.'])
+    expect(document.activeElement).toBe(field('Slug').element)
+    expect(wrapper.findAll('.alert')).toHaveLength(0)
   })
 
   it('offers no role change on the admin’s own row', async () => {

@@ -170,7 +170,7 @@ describe('admin creates an org (ORG-2)', () => {
     expect(form(wrapper).findAll('.field-error')).toHaveLength(1)
   })
 
-  it('shows the server’s refusal in the page alert and keeps the form filled', async () => {
+  it('puts a taken slug next to the Slug field, and drops the message once the slug changes', async () => {
     serve(async () => {
       throw new ApiError(409, 'SLUG_TAKEN', 'That slug is already in use.')
     })
@@ -182,15 +182,120 @@ describe('admin creates an org (ORG-2)', () => {
     await flushPromises()
 
     expect(posts()).toHaveLength(1)
-    expect(wrapper.get('[role=alert]').text()).toBe(
-      'The organization was not created. That slug is already in use.',
+    const slug = field(wrapper, 'Slug')
+    expect(slug.attributes('aria-invalid')).toBe('true')
+    expect(
+      form(wrapper)
+        .findAll('.field-error')
+        .map((e) => e.text()),
+    ).toEqual(['Another organization already uses that slug. Choose another.'])
+    // The message is the Slug field's description, and focus moves there so it is read out.
+    expect(slug.attributes('aria-describedby')).toContain(
+      form(wrapper).get('.field-error').attributes('id'),
     )
-    expect(wrapper.find('[role=status]').exists()).toBe(false)
-    expect((field(wrapper, 'Slug').element as HTMLInputElement).value).toBe('demo-club')
+    expect(document.activeElement).toBe(slug.element)
+    // Nothing goes to the page alert, and the form keeps what was typed.
+    expect(wrapper.findAll('.alert')).toHaveLength(0)
     expect((field(wrapper, 'Owner').element as HTMLInputElement).value).toBe('coach_sam')
     expect(wrapper.emitted('changed')).toBeUndefined()
     expect(
       apiMock.mock.calls.filter(([m, p]) => m === 'GET' && p.startsWith('admin/orgs')),
     ).toHaveLength(1)
+
+    // Other edits keep the message; a new slug is the fix, so the message goes.
+    await field(wrapper, 'Storage limit (GiB)').setValue('12')
+    expect(form(wrapper).findAll('.field-error')).toHaveLength(1)
+    await slug.setValue('demo-club-2')
+    expect(form(wrapper).findAll('.field-error')).toHaveLength(0)
+    expect(slug.attributes('aria-invalid')).toBe('false')
+  })
+
+  it('puts an unknown owner and the server’s field errors on their fields', async () => {
+    let refusal = new ApiError(404, 'USER_NOT_FOUND', 'No user has that username.')
+    serve(async () => {
+      throw refusal
+    })
+    wrapper = await mountOrgs()
+    await openForm(wrapper)
+    await field(wrapper, 'Name').setValue('Bath Academy')
+    await field(wrapper, 'Owner').setValue('ghost_user')
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+    expect(field(wrapper, 'Owner').attributes('aria-invalid')).toBe('true')
+    expect(form(wrapper).get('.field-error').text()).toMatch(/^No user has that username\./)
+    expect(document.activeElement).toBe(field(wrapper, 'Owner').element)
+
+    refusal = new ApiError(400, 'VALIDATION_FAILED', 'Some fields are missing or invalid.', {
+      name: ['The name is reserved.'],
+      storageLimitBytes: ['Too large.'],
+    })
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+    expect(
+      form(wrapper)
+        .findAll('.field-error')
+        .map((e) => e.text()),
+    ).toEqual(['The name is reserved.', 'Too large.'])
+    expect(document.activeElement).toBe(field(wrapper, 'Name').element)
+    expect(wrapper.findAll('.alert')).toHaveLength(0)
+  })
+
+  it('says a refusal about no field above the buttons; Cancel waits for the save, then clears it', async () => {
+    let answer: { reject: (e: unknown) => void } | undefined
+    serve(
+      () =>
+        new Promise((_resolve, reject) => {
+          answer = { reject }
+        }),
+    )
+    wrapper = await mountOrgs()
+    await openForm(wrapper)
+    await field(wrapper, 'Name').setValue('Bath Academy')
+    await field(wrapper, 'Owner').setValue('coach_sam')
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+    const cancelButton = () =>
+      form(wrapper)
+        .findAll('button')
+        .find((b) => b.text() === 'Cancel')!
+    // Closing mid-save would lose the answer although the org may be created.
+    expect(cancelButton().attributes('disabled')).toBeDefined()
+
+    answer!.reject(new ApiError(0, 'NETWORK', 'Could not reach RugbyCodex.'))
+    await flushPromises()
+    expect(cancelButton().attributes('disabled')).toBeUndefined()
+    expect(form(wrapper).get('[role=alert]').text()).toBe(
+      'The organization was not created. Could not reach RugbyCodex.',
+    )
+    expect(form(wrapper).findAll('.field-error')).toHaveLength(0)
+
+    await cancelButton().trigger('click')
+    await openForm(wrapper)
+    expect(wrapper.findAll('[role=alert]')).toHaveLength(0)
+  })
+
+  it('moves focus into the form when it opens and back to its button when it closes', async () => {
+    serve(async () => ({ org: { id: 'o2', slug: 'bath-academy', name: 'Bath Academy' } }))
+    wrapper = await mountOrgs()
+    const newButton = () => wrapper.findAll('button').find((b) => b.text() === 'New organization')
+    await openForm(wrapper)
+    expect(newButton()).toBeUndefined()
+    expect(document.activeElement).toBe(field(wrapper, 'Name').element)
+
+    await form(wrapper)
+      .findAll('button')
+      .find((b) => b.text() === 'Cancel')!
+      .trigger('click')
+    await flushPromises()
+    expect(document.activeElement).toBe(newButton()!.element)
+
+    await openForm(wrapper)
+    expect(document.activeElement).toBe(field(wrapper, 'Name').element)
+    await field(wrapper, 'Name').setValue('Bath Academy')
+    await field(wrapper, 'Owner').setValue('coach_sam')
+    await form(wrapper).trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('form[aria-label="New organization"]').exists()).toBe(false)
+    expect(document.activeElement).toBe(newButton()!.element)
   })
 })
