@@ -32,17 +32,54 @@ describe('insights client (AI-1 / AI-3)', () => {
     expect(answer.generated).toBe(true)
   })
 
-  it('asks for coach audio with POST on the audio route', async () => {
+  it('asks for coach audio with POST on the audio route, abortable', async () => {
     const call = vi.fn().mockResolvedValue({ audioUrl: 'http://s3/a.mp3', expiresInSeconds: 900 })
-    const res = await createInsightsClient(call).coachAudio(SEG)
-    expect(call).toHaveBeenCalledWith('POST', `insights/segments/${SEG}/audio`)
+    const signal = new AbortController().signal
+    const res = await createInsightsClient(call).coachAudio(SEG, signal)
+    expect(call).toHaveBeenCalledWith('POST', `insights/segments/${SEG}/audio`, undefined, signal)
     expect(res.audioUrl).toBe('http://s3/a.mp3')
   })
 
   it('keeps a path-breaking id inside its path segment', async () => {
     const call = vi.fn().mockResolvedValue({})
-    await createInsightsClient(call).segment('a/../b')
-    expect(call.mock.calls[0]![1]).toBe('insights/segments/a%2F..%2Fb')
+    const client = createInsightsClient(call)
+    await client.segment('a/../b')
+    await client.coachAudio('a/../b')
+    expect(call.mock.calls.map((c) => c[1])).toEqual([
+      'insights/segments/a%2F..%2Fb',
+      'insights/segments/a%2F..%2Fb/audio',
+    ])
+  })
+})
+
+describe('match insights client (AI-2 / AI-4)', () => {
+  const ASSET = '00000000-0000-4000-8000-0000000000bb'
+
+  it('reads the match intelligence with GET on the match route', async () => {
+    const call = vi.fn().mockResolvedValue({ intelligence: { level: 'empty' }, generated: false })
+    const answer = await createInsightsClient(call).match(ASSET)
+    expect(call).toHaveBeenCalledWith('GET', `insights/matches/${ASSET}`)
+    expect(answer.generated).toBe(false)
+  })
+
+  it('asks a question with POST and the question as the body', async () => {
+    const call = vi.fn().mockResolvedValue({ answer: 'Lineout.', evidence: [] })
+    const res = await createInsightsClient(call).ask(ASSET, 'what went wrong at the lineout?')
+    expect(call).toHaveBeenCalledWith('POST', `insights/matches/${ASSET}/ask`, {
+      question: 'what went wrong at the lineout?',
+    })
+    expect(res.answer).toBe('Lineout.')
+  })
+
+  it('keeps a path-breaking media id inside its path segment', async () => {
+    const call = vi.fn().mockResolvedValue({})
+    const client = createInsightsClient(call)
+    await client.match('x/../../orgs?y=1')
+    await client.ask('x/../b#c', 'why?')
+    expect(call.mock.calls.map((c) => c[1])).toEqual([
+      'insights/matches/x%2F..%2F..%2Forgs%3Fy%3D1',
+      'insights/matches/x%2F..%2Fb%23c/ask',
+    ])
   })
 })
 

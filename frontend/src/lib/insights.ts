@@ -1,6 +1,7 @@
 // AI-1 segment insight and AI-3 coach audio, as the SPA reads them: the calls and the rules for
 // what a coach or player is shown. No Vue here, so the rules are tested without mounting anything.
 import { formatDate } from './format'
+import type { AskResponse, RawIntelligence } from './intelligence'
 
 export interface SegmentInsight {
   segmentId: string
@@ -33,18 +34,28 @@ type Call = <T>(
   signal?: AbortSignal,
 ) => Promise<T>
 
-/** The two insight routes over any edge-function caller (the app passes `services/api`). */
+export interface MatchIntelligenceAnswer {
+  intelligence: RawIntelligence
+  /** True when the server (re)built it for this read. */
+  generated?: boolean
+}
+
+const segmentPath = (segmentId: string) => `insights/segments/${encodeURIComponent(segmentId)}`
+const matchPath = (mediaAssetId: string) => `insights/matches/${encodeURIComponent(mediaAssetId)}`
+
+/** The insight routes over any edge-function caller (the app passes `services/api`). */
 export function createInsightsClient(call: Call) {
   return {
     segment: (segmentId: string, signal?: AbortSignal) =>
-      call<InsightAnswer>(
-        'GET',
-        `insights/segments/${encodeURIComponent(segmentId)}`,
-        undefined,
-        signal,
-      ),
-    coachAudio: (segmentId: string) =>
-      call<CoachAudio>('POST', `insights/segments/${encodeURIComponent(segmentId)}/audio`),
+      call<InsightAnswer>('GET', segmentPath(segmentId), undefined, signal),
+    /** AI-3: answers 409 NO_NARRATION while the clip has no transcribed narration. */
+    coachAudio: (segmentId: string, signal?: AbortSignal) =>
+      call<CoachAudio>('POST', `${segmentPath(segmentId)}/audio`, undefined, signal),
+    /** AI-2: the server (re)builds the summary when it is missing or stale. */
+    match: (mediaAssetId: string) => call<MatchIntelligenceAnswer>('GET', matchPath(mediaAssetId)),
+    /** AI-4: answers 4xx NO_EVIDENCE when nothing in the match answers the question. */
+    ask: (mediaAssetId: string, question: string) =>
+      call<AskResponse>('POST', `${matchPath(mediaAssetId)}/ask`, { question }),
   }
 }
 

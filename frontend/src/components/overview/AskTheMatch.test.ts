@@ -157,6 +157,22 @@ describe('AskTheMatch (AI-4)', () => {
     expect(w.find('.field-error').exists()).toBe(false)
   })
 
+  it('links the question to its label, its hint and, after a bad try, its error', async () => {
+    const w = await mountAsk()
+    const input = w.get('input')
+    const label = w.get('label')
+    expect(label.text()).toBe('Your question')
+    expect(label.attributes('for')).toBe(input.attributes('id'))
+    const described = () => (input.attributes('aria-describedby') ?? '').split(' ')
+    expect(described()).toHaveLength(1)
+    expect(w.get(`[id="${described()[0]}"]`).text()).toMatch(/^Answers come only from .+ 0 \/ 500$/)
+
+    await askWith(w, 'ab')
+    expect(described()).toHaveLength(2)
+    expect(w.get(`[id="${described()[1]}"]`).text()).toMatch(/at least 3 characters/)
+    expect(w.get(`[id="${described()[0]}"]`).text()).toMatch(/ 2 \/ 500$/)
+  })
+
   it('asks once and stays disabled while the answer is on its way', async () => {
     let resolve!: (v: AskResponse) => void
     api.mockReturnValue(new Promise<AskResponse>((r) => (resolve = r)))
