@@ -124,7 +124,12 @@ describe('InsightCard (AI-1 / AI-3)', () => {
     await w.find('[data-testid="coach-audio-button"]').trigger('click')
     await flushPromises()
 
-    expect(api).toHaveBeenCalledWith('POST', `insights/segments/${SEG}/audio`)
+    expect(api).toHaveBeenCalledWith(
+      'POST',
+      `insights/segments/${SEG}/audio`,
+      undefined,
+      expect.any(AbortSignal),
+    )
     const audio = w.find('audio')
     expect(audio.attributes('src')).toBe(AUDIO_URL)
     expect(audio.attributes('controls')).toBeDefined()
@@ -194,6 +199,96 @@ describe('InsightCard (AI-1 / AI-3)', () => {
     )
   })
 
+  it('tries a failed refresh again as a refresh, so the coach still hears what changed', async () => {
+    const answers: Array<() => Promise<unknown>> = [
+      () => Promise.resolve({ insight: insight(), generated: true }),
+      () => Promise.reject(new ApiError(503, 'UNAVAILABLE', 'The model is busy.')),
+      () =>
+        Promise.resolve({
+          insight: insight({ narrationCount: 2, generatedAt: '2026-03-01T10:05:00Z' }),
+          generated: true,
+        }),
+    ]
+    serve({ get: () => answers.shift()!() })
+    const w = await mountCard(1)
+    await w.setProps({ narrationCount: 2, revision: { count: 1, reason: 'narration-added' } })
+    await flushPromises()
+    expect(w.find('[role="alert"]').text()).toContain('The model is busy.')
+
+    await w.find('[role="alert"] button').trigger('click')
+    await flushPromises()
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+    expect(w.find('[data-testid="insight-note"]').text()).toBe(
+      'Insight regenerated from 2 narrations (was 1).',
+    )
+  })
+
+  it('announces notes and loading through live regions that are there before the text', async () => {
+    let resolve: (v: unknown) => void = () => {}
+    serve({ get: () => new Promise((r) => (resolve = r)) })
+    const w = await mountCard(1)
+    const loading = w.get('[data-testid="insight-loading"]')
+    expect(loading.element.parentElement?.getAttribute('aria-live')).toBe('polite')
+    resolve({ insight: insight(), generated: true })
+    await flushPromises()
+    const regions = w.findAll('[aria-live="polite"]')
+    // The loading text went, the regions stayed: one for loading, one for the refresh note.
+    expect(regions).toHaveLength(2)
+    expect(regions.map((r) => r.text())).toEqual(['', ''])
+  })
+
+  it('waits for transcription when the server answers no insight for a narrated clip', async () => {
+    serve({ get: () => Promise.resolve({ insight: null, generated: false }) })
+    const w = await mountCard(1)
+    expect(w.find('[data-testid="insight-empty"]').text()).toMatch(/transcribed/)
+    expect(w.find('[data-testid="insight-headline"]').exists()).toBe(false)
+    expect(w.find('[data-testid="coach-audio-reason"]').text()).toMatch(/transcribed/)
+  })
+
+  it('drops an audio answer that arrives after the insight was regenerated', async () => {
+    const answers = [
+      { insight: insight(), generated: true },
+      {
+        insight: insight({ narrationCount: 2, generatedAt: '2026-03-01T10:05:00Z' }),
+        generated: true,
+      },
+    ]
+    let answerAudio: (v: unknown) => void = () => {}
+    serve({
+      get: () => Promise.resolve(answers.shift()),
+      audio: () => new Promise((r) => (answerAudio = r)),
+    })
+    const w = await mountCard(1)
+    await w.find('[data-testid="coach-audio-button"]').trigger('click')
+    await flushPromises()
+    const signal = api.mock.calls.find((c) => c[0] === 'POST')![3] as AbortSignal
+    await w.setProps({ narrationCount: 2, revision: { count: 1, reason: 'narration-added' } })
+    await flushPromises()
+    expect(signal.aborted).toBe(true)
+
+    // The server dropped the file this URL names when it regenerated the insight.
+    answerAudio({ audioUrl: AUDIO_URL, expiresInSeconds: 900 })
+    await flushPromises()
+    expect(w.find('audio').exists()).toBe(false)
+    expect(play).not.toHaveBeenCalled()
+    const button = w.find('[data-testid="coach-audio-button"]')
+    expect(button.attributes('disabled')).toBeUndefined()
+    expect(button.text()).toContain('Play coach audio')
+  })
+
+  it('stops asking for the audio when the card goes away', async () => {
+    serve({
+      get: () => Promise.resolve({ insight: insight(), generated: false }),
+      audio: () => new Promise(() => {}),
+    })
+    const w = await mountCard(1)
+    await w.find('[data-testid="coach-audio-button"]').trigger('click')
+    const signal = api.mock.calls.find((c) => c[0] === 'POST')![3] as AbortSignal
+    expect(signal.aborted).toBe(false)
+    w.unmount()
+    expect(signal.aborted).toBe(true)
+  })
+
   it('drops the audio of an insight that was regenerated', async () => {
     const answers = [
       { insight: insight(), generated: true },
@@ -238,7 +333,7 @@ describe('FeedInsight (AI-1 / AI-3 in the feed)', () => {
     const w = mount(FeedInsight, { props: { segmentId: SEG, online: false } })
     await flushPromises()
     expect(api).not.toHaveBeenCalled()
-    expect(w.find('[data-testid="feed-insight-offline"]').text()).toMatch(/back online/)
+    expect(w.get('[data-testid="feed-insight-status"]').text()).toMatch(/back online/)
     expect(w.find('[role="alert"]').exists()).toBe(false)
 
     await w.setProps({ online: true })
@@ -256,6 +351,42 @@ describe('FeedInsight (AI-1 / AI-3 in the feed)', () => {
     expect(w.find('[data-testid="coach-audio-reason"]').text()).toBe(
       'Coach audio needs a connection.',
     )
+  })
+
+  it('says there are no notes when the server answers none, instead of an empty box', async () => {
+    serve({ get: () => Promise.resolve({ insight: null, generated: false }) })
+    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
+    await flushPromises()
+    expect(w.get('[data-testid="feed-insight-status"]').text()).toBe(
+      'No coach notes on this clip yet.',
+    )
+    expect(w.text()).toBe('No coach notes on this clip yet.')
+    expect(w.find('[data-testid="coach-audio-button"]').exists()).toBe(false)
+    expect(w.find('[role="alert"]').exists()).toBe(false)
+
+    // The answer stands offline, and nothing is asked again when the phone reconnects.
+    await w.setProps({ online: false })
+    expect(w.text()).toBe('No coach notes on this clip yet.')
+    await w.setProps({ online: true })
+    await flushPromises()
+    expect(api).toHaveBeenCalledTimes(1)
+  })
+
+  it('says it is loading in a live region that was there before the text', async () => {
+    serve({ get: () => new Promise(() => {}) })
+    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
+    await flushPromises()
+    const status = w.get('[data-testid="feed-insight-status"]')
+    expect(status.attributes('aria-live')).toBe('polite')
+    expect(status.text()).toBe('Loading coach notes…')
+  })
+
+  it("shows the server's error when the notes fail online", async () => {
+    serve({ get: () => Promise.reject(new ApiError(500, 'INTERNAL', 'The model broke.')) })
+    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
+    await flushPromises()
+    expect(w.get('[role="alert"]').text()).toBe('Coach notes could not be loaded. The model broke.')
+    expect(w.get('[data-testid="feed-insight-status"]').text()).toBe('')
   })
 
   it('shows nothing to listen to for a clip without narration', async () => {
