@@ -204,7 +204,7 @@ describe("a player's day", () => {
       .toContain(
         "You're offline — your progress is saved on this phone and will be sent when you're back online.",
       )
-    await expect.poll(() => viewer.innerText()).toContain('watched offline, not sent yet')
+    await expect.poll(() => viewer.innerText()).toContain('saved on this phone, not sent yet')
     // The viewer pauses at the clip's end; from then on it reports nothing, so only the queue can
     // bring this watch to the server once the phone is online again.
     await expect
