@@ -134,8 +134,18 @@ describe('an admin approving an org request', () => {
       .poll(() => form.innerText())
       .toContain(`${captain.name} (@${captain.username}) will own it.`)
 
-    // The filled form at phone and desktop widths, for a look at its layout.
+    // At phone width the filled form fits the screen: nothing scrolls sideways and its Create
+    // button is on screen once scrolled to.
     await adminPage.setViewportSize({ width: 360, height: 800 })
+    const create = form.getByRole('button', { name: 'Create organization' })
+    await create.scrollIntoViewIfNeeded()
+    expect(await create.isVisible()).toBe(true)
+    const box = await create.boundingBox()
+    expect(box!.x).toBeGreaterThanOrEqual(0)
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360)
+    expect(
+      await adminPage.evaluate(() => document.documentElement.scrollWidth),
+    ).toBeLessThanOrEqual(360)
     await screenshot(adminPage, artifacts, 'admin-03-new-org-form-360')
     await adminPage.setViewportSize({ width: 1280, height: 800 })
     await screenshot(adminPage, artifacts, 'admin-04-new-org-form-1280')
@@ -157,7 +167,7 @@ describe('an admin approving an org request', () => {
       expect.any(String),
     ])
 
-    // The same slug again is refused, and the server's reason reaches the page's alert.
+    // The same slug again is refused, and the server's reason is shown on the Slug field.
     await orgs.getByRole('button', { name: 'New organization' }).click()
     await form.getByLabel('Name', { exact: true }).fill(quins)
     await form.getByLabel('Owner', { exact: true }).fill(captain.username)
@@ -166,9 +176,22 @@ describe('an admin approving an org request', () => {
       .poll(() => form.innerText())
       .toContain(`${captain.name} (@${captain.username}) will own it.`)
     await form.getByRole('button', { name: 'Create organization' }).click()
-    await expect
-      .poll(() => orgs.getByRole('alert').innerText())
-      .toBe('The organization was not created. That slug is already in use.')
+    const slugField = form.getByLabel('Slug', { exact: true })
+    await expect.poll(() => slugField.getAttribute('aria-invalid')).toBe('true')
+    // The message is read with the field (its description) and focus moves there.
+    expect(
+      await slugField.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent?.trim())
+          .filter(Boolean),
+      ),
+    ).toEqual([
+      'Used in links; suggested from the name until you type your own.',
+      'Another organization already uses that slug. Choose another.',
+    ])
+    expect(await slugField.evaluate((el) => el === document.activeElement)).toBe(true)
+    expect(await orgs.locator('.alert').count()).toBe(0)
     await screenshot(adminPage, artifacts, 'admin-05-new-org-slug-taken')
   })
 
