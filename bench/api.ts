@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { repoRoot } from '../local/src/config'
-import { denoBin, denoConfigArgs, denoEnv } from '../local/src/functions'
+import { denoBin, denoEnv, writeTestConfig } from '../local/src/functions'
 import { startPlatform } from '../local/src/platform'
 
 export async function runApiBench(): Promise<Record<string, unknown>> {
@@ -19,6 +19,7 @@ export async function runApiBench(): Promise<Record<string, unknown>> {
     seedDemo: false,
     log: () => {},
   })
+  const testConfig = writeTestConfig(functionsDir)
   try {
     const { stdout, stderr, code } = await new Promise<{
       stdout: string
@@ -27,12 +28,7 @@ export async function runApiBench(): Promise<Record<string, unknown>> {
     }>((resolve) => {
       const child = spawn(
         denoBin,
-        [
-          'run',
-          '-A',
-          ...denoConfigArgs(functionsDir),
-          join(functionsDir, '_bench', 'api-bench.ts'),
-        ],
+        ['run', '-A', ...testConfig.args, join(functionsDir, '_bench', 'api-bench.ts')],
         { cwd: functionsDir, env: { ...denoEnv(platform.env), LOG_SILENT: '1' } },
       )
       let out = ''
@@ -54,6 +50,7 @@ export async function runApiBench(): Promise<Record<string, unknown>> {
     }
     return JSON.parse(line) as Record<string, unknown>
   } finally {
+    testConfig.cleanup()
     await platform.stop()
   }
 }

@@ -1,33 +1,60 @@
-// One Deno process serving every folder of supabase/functions, as Supabase's edge runtime does:
-// each function module calls `Deno.serve(handler)`; we capture that handler instead of letting it
-// listen, then route `/<name>/...` to it. The gateway strips `/functions/v1` before proxying, so a
-// function sees the same pathname it sees on Supabase (`/<name>/...`).
+// The local stand-in of Supabase's edge runtime: one URL that routes `/<name>/...` to the function
+// `<name>`, with every function running in a Deno process of its own (function-runner.ts), so no
+// module state is shared between functions, each resolves imports from its own deno.json only,
+// and each sees only the env the platform injects. The gateway strips `/functions/v1` before
+// proxying, so a function sees the pathname it sees on Supabase (`/<name>/...`).
 //
-// Run: deno run --allow-net --allow-env --allow-read --allow-sys functions-host.ts
-// Env: FUNCTIONS_DIR (absolute), FUNCTIONS_PORT, FUNCTIONS_ONLY (optional comma list).
+// Like the edge runtime: a function whose isolate dies is booted again on its next request; one
+// that fails to boot answers 503 BOOT_ERROR (and is tried again on the next request); an isolate
+// dying mid-request answers 500 WORKER_ERROR. The other functions never notice.
+//
+// Run: deno run --allow-net --allow-env --allow-read --allow-run --allow-sys functions-host.ts
+//      <manifest.json> (written by local/src/functions.ts; it holds the functions' env).
 
-type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>
-
-interface Loaded {
-  handler?: Handler
-  error?: string
+interface FunctionEntry {
+  name: string
+  dir: string
+  entrypoint: string
+  importMap?: string
+  configArgs: string[]
 }
 
-const functionsDir = Deno.env.get('FUNCTIONS_DIR')
-const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54327')
-if (!functionsDir) {
-  console.error('FUNCTIONS_DIR is not set')
+interface Manifest {
+  port: number
+  functionsDir: string
+  watch: boolean
+  runner: string
+  functions: FunctionEntry[]
+  env: Record<string, string>
+  denoDir: string
+}
+
+type State =
+  | { kind: 'idle' }
+  | { kind: 'booting'; ready: Promise<void> }
+  | { kind: 'ready'; port: number; child: Deno.ChildProcess }
+  | { kind: 'failed'; error: string }
+
+interface Slot {
+  fn: FunctionEntry
+  state: State
+  /** Bumped on every boot; names the isolate (SB_EXECUTION_ID) and ignores exits of old ones. */
+  generation: number
+  /** How long the last boot took, from spawn to serving (the health endpoint reports it). */
+  bootMs?: number
+  child?: Deno.ChildProcess
+}
+
+const manifestPath = Deno.args[0]
+if (!manifestPath) {
+  console.error('usage: functions-host.ts <manifest.json>')
   Deno.exit(2)
 }
-
-// One function's stray promise must not take every other function down with the process.
-globalThis.addEventListener('unhandledrejection', (event) => {
-  console.error('unhandled rejection in a function:', event.reason)
-  event.preventDefault()
-})
-
-const realServe = Deno.serve.bind(Deno)
-const functions = new Map<string, Loaded>()
+const manifest = JSON.parse(await Deno.readTextFile(manifestPath)) as Manifest
+const slots = new Map<string, Slot>(
+  manifest.functions.map((fn) => [fn.name, { fn, state: { kind: 'idle' }, generation: 0 }]),
+)
+let stopping = false
 
 function errorResponse(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
@@ -36,117 +63,236 @@ function errorResponse(status: number, code: string, message: string): Response 
       'content-type': 'application/json',
       'x-request-id': crypto.randomUUID(),
       'access-control-allow-origin': '*',
+      // What Supabase's runtime adds to its own error responses.
+      'sb-error-code': code,
     },
   })
 }
 
-/** Accepts every call shape of Deno.serve: (handler), (options, handler), ({ handler, ... }). */
-function pickHandler(args: unknown[]): Handler | undefined {
-  for (const arg of args) {
-    if (typeof arg === 'function') return arg as Handler
-    if (
-      arg &&
-      typeof arg === 'object' &&
-      typeof (arg as { handler?: unknown }).handler === 'function'
-    ) {
-      return (arg as { handler: Handler }).handler
+async function pipeLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  let buffered = ''
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk
+    let index
+    while ((index = buffered.indexOf('\n')) >= 0) {
+      onLine(buffered.slice(0, index))
+      buffered = buffered.slice(index + 1)
     }
   }
-  return undefined
+  if (buffered) onLine(buffered)
 }
 
-function fakeServer(): Deno.HttpServer<Deno.NetAddr> {
-  return {
-    addr: { transport: 'tcp', hostname: '127.0.0.1', port },
-    finished: new Promise<void>(() => {}),
-    ref() {},
-    unref() {},
-    shutdown: () => Promise.resolve(),
-    [Symbol.asyncDispose]: () => Promise.resolve(),
-  } as unknown as Deno.HttpServer<Deno.NetAddr>
-}
-
-async function loadFunction(name: string, entry: string): Promise<Loaded> {
-  let captured: Handler | undefined
-  // Deno.serve is patched only while this module evaluates, so captures never cross functions.
-  Object.defineProperty(Deno, 'serve', {
-    configurable: true,
-    writable: true,
-    value: (...args: unknown[]) => {
-      captured = pickHandler(args)
-      return fakeServer()
-    },
+/** Starts a fresh isolate (a Deno process) for `slot`; resolves when it serves or has failed. */
+function boot(slot: Slot): Promise<void> {
+  if (slot.state.kind === 'booting') return slot.state.ready
+  const generation = ++slot.generation
+  const { fn } = slot
+  const spawnedAt = Date.now()
+  const ready = new Promise<void>((resolve) => {
+    const lastLines: string[] = []
+    let settled = false
+    const settle = (state: State) => {
+      if (slot.generation !== generation) return
+      slot.state = state
+      slot.bootMs = Date.now() - spawnedAt
+      if (!settled) {
+        settled = true
+        resolve()
+      }
+    }
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        'run',
+        ...fn.configArgs,
+        '--allow-net',
+        '--allow-env',
+        '--allow-read',
+        '--allow-sys',
+        '--no-prompt',
+        manifest.runner,
+        fn.entrypoint,
+        fn.name,
+      ],
+      cwd: fn.dir,
+      // Only what the platform injects plus the project's secrets; the runner removes the
+      // DENO_* variables the CLI needs to start before the function's code is loaded.
+      clearEnv: true,
+      env: {
+        ...manifest.env,
+        SB_EXECUTION_ID: crypto.randomUUID(),
+        DENO_DEPLOYMENT_ID: `local_${fn.name}_${generation}`,
+        DENO_DIR: manifest.denoDir,
+        NO_COLOR: '1',
+        DENO_NO_UPDATE_CHECK: '1',
+        DENO_NO_PACKAGE_JSON: '1',
+      },
+      stdin: 'null',
+      stdout: 'piped',
+      stderr: 'piped',
+    }).spawn()
+    slot.child = child
+    const onLine = (line: string) => {
+      const ready = /^@@function-runner ready (\d+)$/.exec(line)
+      if (ready) {
+        settle({ kind: 'ready', port: Number(ready[1]), child })
+        return
+      }
+      lastLines.push(line)
+      if (lastLines.length > 40) lastLines.shift()
+      console.log(`[${fn.name}] ${line}`)
+    }
+    void pipeLines(child.stdout, onLine).catch(() => {})
+    void pipeLines(child.stderr, onLine).catch(() => {})
+    void child.status.then((status) => {
+      if (slot.generation !== generation || stopping) return
+      if (!settled) {
+        const failure = lastLines.join('\n').split('failed to load:\n')[1] ?? lastLines.join('\n')
+        console.error(`function ${fn.name} failed to load (exit ${status.code})`)
+        settle({ kind: 'failed', error: failure.trim() || `exit code ${status.code}` })
+      } else {
+        console.error(
+          `function ${fn.name} exited (code ${status.code}); its next request boots a new isolate`,
+        )
+        slot.state = { kind: 'idle' }
+      }
+    })
   })
-  try {
-    await import(new URL(`file://${entry}`).href)
-    if (!captured) return { error: `${name}/index.ts did not call Deno.serve(handler)` }
-    return { handler: captured }
-  } catch (error) {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error)
-    return { error: text }
-  } finally {
-    Object.defineProperty(Deno, 'serve', { configurable: true, writable: true, value: realServe })
-  }
+  slot.state = { kind: 'booting', ready }
+  return ready
 }
 
-const only = (Deno.env.get('FUNCTIONS_ONLY') ?? '')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean)
-const names: string[] = []
-for await (const entry of Deno.readDir(functionsDir)) {
-  if (!entry.isDirectory || entry.name.startsWith('_') || entry.name.startsWith('.')) continue
-  if (only.length && !only.includes(entry.name)) continue
+function kill(slot: Slot) {
+  slot.generation++
   try {
-    await Deno.stat(`${functionsDir}/${entry.name}/index.ts`)
-    names.push(entry.name)
+    slot.child?.kill('SIGKILL')
   } catch {
-    // A folder without index.ts is not a function (e.g. fixtures).
+    // already gone
+  }
+  slot.child = undefined
+  slot.state = { kind: 'idle' }
+}
+
+/** Boots at most `limit` isolates at once: on 2 cores, 15 at once only fight for CPU. */
+async function bootAll(names: string[], limit: number): Promise<void> {
+  const queue = [...names]
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        const slot = slots.get(name)
+        // A request may have booted it already; never start a second isolate for one slot.
+        if (slot?.state.kind === 'idle') await boot(slot)
+      }
+    }),
+  )
+}
+
+async function forward(slot: Slot, request: Request, url: URL): Promise<Response> {
+  if (slot.state.kind === 'idle' || slot.state.kind === 'failed') void boot(slot)
+  if (slot.state.kind === 'booting') await slot.state.ready
+  const state = slot.state as State
+  if (state.kind === 'failed') {
+    const first = state.error.split('\n').find((line) => line.trim()) ?? 'see the platform log'
+    return errorResponse(503, 'BOOT_ERROR', `Function "${slot.fn.name}" failed to start: ${first}`)
+  }
+  if (state.kind !== 'ready') {
+    return errorResponse(503, 'BOOT_ERROR', `Function "${slot.fn.name}" is not running`)
+  }
+  try {
+    const upstream = await fetch(`http://127.0.0.1:${state.port}${url.pathname}${url.search}`, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+    })
+    return upstream
+  } catch (error) {
+    console.error(`function ${slot.fn.name} did not answer: ${(error as Error).message}`)
+    return errorResponse(500, 'WORKER_ERROR', `Function "${slot.fn.name}" stopped while answering`)
   }
 }
-names.sort()
 
-for (const name of names) {
-  const loaded = await loadFunction(name, `${functionsDir}/${name}/index.ts`)
-  functions.set(name, loaded)
-  if (loaded.error) console.error(`function ${name} failed to load:\n${loaded.error}`)
-}
+// Every isolate boots right away, as many at once as there are cores (15 at once on 2 cores only
+// fight for CPU). The host answers from the start: a request for a function still booting waits
+// for it (and jumps the queue), as a cold start does on Supabase.
+const startedAt = Date.now()
+void bootAll([...slots.keys()], Math.max(1, navigator.hardwareConcurrency || 2)).then(() => {
+  const ok = [...slots.values()].filter((s) => s.state.kind === 'ready').map((s) => s.fn.name)
+  const failed = [...slots.values()].filter((s) => s.state.kind === 'failed').map((s) => s.fn.name)
+  console.log(
+    `booted ${ok.length}/${slots.size} functions in ${Date.now() - startedAt} ms` +
+      (failed.length ? `; failed: ${failed.join(', ')}` : ''),
+  )
+})
 
-realServe(
+Deno.serve(
   {
     hostname: '127.0.0.1',
-    port,
+    port: manifest.port,
     onListen() {
-      const ok = names.filter((n) => functions.get(n)?.handler)
-      console.log(`serving ${ok.length}/${names.length} functions: ${ok.join(', ') || '(none)'}`)
+      console.log(`serving ${slots.size} functions: ${[...slots.keys()].join(', ') || '(none)'}`)
     },
   },
-  async (request, info) => {
+  (request) => {
     const url = new URL(request.url)
     if (url.pathname === '/_host/health') {
       return Response.json({
         ok: true,
-        functions: Object.fromEntries([...functions].map(([n, f]) => [n, !f.error])),
+        functions: Object.fromEntries(
+          [...slots].map(([name, slot]) => [name, { state: slot.state.kind, bootMs: slot.bootMs }]),
+        ),
       })
     }
     const name = url.pathname.split('/')[1] ?? ''
-    const fn = functions.get(name)
-    if (!fn) return errorResponse(404, 'FUNCTION_NOT_FOUND', `No function named "${name}"`)
-    if (!fn.handler) {
-      return errorResponse(
-        500,
-        'FUNCTION_LOAD_FAILED',
-        `Function "${name}" failed to load: ${fn.error?.split('\n')[0]}`,
-      )
-    }
-    try {
-      return await fn.handler(request, info)
-    } catch (error) {
-      console.error(`function ${name} threw:`, error)
-      return errorResponse(500, 'INTERNAL_ERROR', 'The function failed unexpectedly')
-    }
+    const slot = slots.get(name)
+    if (!slot) return errorResponse(404, 'FUNCTION_NOT_FOUND', `No function named "${name}"`)
+    return forward(slot, request, url)
   },
 )
+
+if (manifest.watch) void watch()
+
+/**
+ * Developer runs: a change below a function's folder restarts that function's isolate; a change
+ * elsewhere (`_shared/`, the fallback import map) restarts every isolate, since any may import it.
+ */
+async function watch() {
+  const pending = new Set<string>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const roots = [manifest.functionsDir, ...manifest.functions.map((fn) => fn.dir)]
+  const watcher = Deno.watchFs([...new Set(roots)], { recursive: true })
+  for await (const event of watcher) {
+    if (event.kind === 'access') continue
+    for (const path of event.paths) {
+      if (/\.(lock)$|~$|\.swp$/.test(path)) continue
+      const owner = manifest.functions.find((fn) => path.startsWith(`${fn.dir}/`))
+      if (owner) pending.add(owner.name)
+      else for (const fn of manifest.functions) pending.add(fn.name)
+    }
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      const names = [...pending]
+      pending.clear()
+      if (names.length === 0) return
+      console.log(`change seen; restarting ${names.join(', ')}`)
+      for (const name of names) {
+        const slot = slots.get(name)
+        if (slot) kill(slot)
+      }
+      void bootAll(names, 2)
+    }, 200)
+  }
+}
+
+const shutdown = () => {
+  stopping = true
+  for (const slot of slots.values()) kill(slot)
+  Deno.exit(0)
+}
+Deno.addSignalListener('SIGTERM', shutdown)
+Deno.addSignalListener('SIGINT', shutdown)
 
 // The platform starts this host in its own process group so it can stop the whole tree; the flip
 // side is that a platform killed with SIGKILL would leave the host running. It exits on its own
@@ -155,6 +301,6 @@ const parentPid = Deno.ppid
 setInterval(() => {
   if (Deno.ppid !== parentPid) {
     console.error('platform process is gone; functions host exiting')
-    Deno.exit(0)
+    shutdown()
   }
 }, 2000)

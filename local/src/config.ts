@@ -121,6 +121,96 @@ export function portsFromSettings(settings: Record<string, string | undefined>):
   return ports
 }
 
+/**
+ * The project's function secrets: what `deploy/supabase/deploy.sh` sets with `supabase secrets
+ * set` (required and optional), the provider keys, and the tuning knobs the functions read
+ * (supabase/functions/README.md). Names starting `SUPABASE_` are not here: the CLI refuses to set
+ * them ("Env name cannot start with SUPABASE_, skipping"), so a hosted function never has one
+ * that the platform did not inject itself.
+ */
+export const PROJECT_SECRET_NAMES = [
+  'PLAYBACK_TOKEN_SECRET',
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_BUCKET',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'SQS_QUEUE_URL',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'DATABASE_READ_URL',
+  'REDIS_URL',
+  'UPSTASH_REDIS_REST_URL',
+  'UPSTASH_REDIS_REST_TOKEN',
+  'AXIOM_TOKEN',
+  'AXIOM_DATASET',
+  'SENTRY_DSN',
+  'AI_PROVIDER',
+  'OPENAI_API_KEY',
+  'EMBEDDING_DIMENSIONS',
+  'ELEVENLABS_API_KEY',
+  'ELEVENLABS_VOICE_ID',
+  'MAILGUN_API_KEY',
+  'MAILGUN_DOMAIN',
+  'MAIL_FROM',
+  'DB_STATEMENT_TIMEOUT_MS',
+  'DB_READ_YOUR_WRITES_MS',
+  'DB_POOL_MAX',
+  'CACHE_DISABLED',
+  'CACHE_TIMEOUT_MS',
+  'RATE_LIMIT_USER_PER_MINUTE',
+  'RATE_LIMIT_IP_PER_MINUTE',
+  'RATE_LIMIT_ANON_IP_PER_MINUTE',
+  'LOG_SILENT',
+] as const
+
+/** What the platform itself injects into every function on hosted Supabase (besides secrets). */
+export const INJECTED_NAMES = [
+  'SUPABASE_URL',
+  'SUPABASE_DB_URL',
+  'SUPABASE_PUBLISHABLE_KEYS',
+  'SUPABASE_SECRET_KEYS',
+  'SUPABASE_JWKS',
+  'SUPABASE_ANON_KEY',
+  'SUPABASE_SERVICE_ROLE_KEY',
+  'SB_REGION',
+  // Set per isolate by the functions host (local/deno/functions-host.ts):
+  'SB_EXECUTION_ID',
+  'DENO_DEPLOYMENT_ID',
+] as const
+
+/**
+ * The env of every function's isolate, as hosted Supabase builds it (docs: Edge Functions,
+ * "Default secrets"): SUPABASE_URL, SUPABASE_DB_URL, the current API keys as JSON dictionaries
+ * (SUPABASE_PUBLISHABLE_KEYS, SUPABASE_SECRET_KEYS), the inline SUPABASE_JWKS, the legacy
+ * SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY, SB_REGION; then the project's secrets. Nothing
+ * else: not the developer's shell, not platform-only settings such as SUPABASE_JWT_SECRET or
+ * SUPABASE_JWT_ISSUER (the functions derive the issuer from SUPABASE_URL, as they must hosted).
+ */
+export function functionEnv(
+  env: Record<string, string>,
+  settings: Record<string, string | undefined>,
+  jwks: { keys: unknown[] },
+): Record<string, string> {
+  const out: Record<string, string> = {
+    SUPABASE_URL: env.SUPABASE_URL as string,
+    SUPABASE_DB_URL: env.SUPABASE_DB_URL as string,
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: env.SUPABASE_ANON_KEY }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: env.SUPABASE_SERVICE_ROLE_KEY }),
+    SUPABASE_JWKS: JSON.stringify(jwks),
+    SUPABASE_ANON_KEY: env.SUPABASE_ANON_KEY as string,
+    SUPABASE_SERVICE_ROLE_KEY: env.SUPABASE_SERVICE_ROLE_KEY as string,
+    SB_REGION: 'local',
+  }
+  for (const name of PROJECT_SECRET_NAMES) {
+    const value = env[name] ?? settings[name]
+    if (value !== undefined && value !== '') out[name] = value
+  }
+  return out
+}
+
 /** Optional settings that stay unset locally unless the developer provides them. */
 const passThrough = [
   'DATABASE_READ_URL',
@@ -138,6 +228,7 @@ const passThrough = [
 const knownSettings = [
   ...Object.values(portEnvNames),
   ...passThrough,
+  ...PROJECT_SECRET_NAMES,
   'SEED_DEMO',
   'AUTH_AUTOCONFIRM',
   'SUPABASE_URL',

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { INJECTED_NAMES, PROJECT_SECRET_NAMES } from './config'
 import { startPlatform, type Platform } from './platform'
 
 let functionsDir: string
@@ -32,6 +33,7 @@ beforeAll(async () => {
           SUPABASE_DB_URL: Deno.env.get('SUPABASE_DB_URL'),
           S3_BUCKET: Deno.env.get('S3_BUCKET'),
         },
+        names: Object.keys(Deno.env.toObject()).sort(),
       }, { headers: { 'x-request-id': 'from-function' } })
     })`,
   )
@@ -40,6 +42,13 @@ beforeAll(async () => {
     `Deno.serve(() => {
       Promise.reject(new Error('stray rejection'))
       return new Response('leaked')
+    })`,
+  )
+  writeFunction(
+    'crasher',
+    `Deno.serve((req) => {
+      if (req.method === 'POST') setTimeout(() => Deno.exit(1), 0)
+      return Response.json({ isolate: Deno.env.get('SB_EXECUTION_ID') })
     })`,
   )
   writeFunction('options-form', `Deno.serve({ port: 9999 }, () => new Response('second form'))`)
@@ -85,6 +94,34 @@ describe('functions behind the gateway', () => {
     })
   })
 
+  it('gives a function only what hosted Supabase injects plus the project secrets', async () => {
+    const body = (await (await fetch(`${platform.urls.functions}/echo`)).json()) as {
+      names: string[]
+    }
+    const allowed = new Set<string>([...INJECTED_NAMES, ...PROJECT_SECRET_NAMES])
+    expect(body.names.filter((name) => !allowed.has(name))).toEqual([])
+    for (const name of INJECTED_NAMES) expect(body.names).toContain(name)
+    // Platform-only settings and the developer's shell stay out (PATH, HOME, DENO_DIR, …).
+    for (const name of ['PATH', 'HOME', 'DENO_DIR', 'SUPABASE_JWT_ISSUER', 'GATEWAY_PORT']) {
+      expect(body.names).not.toContain(name)
+    }
+  })
+
+  it('keeps every other function up when one exits, and boots a new isolate on its next request', async () => {
+    const before = (await (await fetch(`${platform.urls.functions}/crasher`)).json()) as {
+      isolate: string
+    }
+    await fetch(`${platform.urls.functions}/crasher`, { method: 'POST' })
+    while (!lines.some((line) => line.includes('function crasher exited'))) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect((await fetch(`${platform.urls.functions}/echo`)).status).toBe(200)
+    const after = await fetch(`${platform.urls.functions}/crasher`)
+    expect(after.status).toBe(200)
+    expect(((await after.json()) as { isolate: string }).isolate).not.toBe(before.isolate)
+    expect(lines.some((line) => line.includes('exited unexpectedly'))).toBe(false)
+  })
+
   it('streams request bodies through', async () => {
     const payload = 'x'.repeat(3 * 1024 * 1024)
     const response = await fetch(`${platform.urls.functions}/echo`, {
@@ -100,11 +137,13 @@ describe('functions behind the gateway', () => {
     expect(await response.text()).toBe('second form')
   })
 
-  it('isolates a function that fails to import: 500 envelope, error printed, others still work', async () => {
+  it('isolates a function that fails to import: 503 BOOT_ERROR as on Supabase, error printed, others still work', async () => {
     const response = await fetch(`${platform.urls.functions}/broken`)
-    expect(response.status).toBe(500)
+    expect(response.status).toBe(503)
+    expect(response.headers.get('sb-error-code')).toBe('BOOT_ERROR')
     const body = (await response.json()) as { error: { code: string; message: string } }
-    expect(body.error.code).toBe('FUNCTION_LOAD_FAILED')
+    expect(body.error.code).toBe('BOOT_ERROR')
+    expect(body.error.message).toContain('missing-module.ts')
     expect(lines.some((line) => line.includes('function broken failed to load'))).toBe(true)
     expect((await fetch(`${platform.urls.functions}/echo`)).status).toBe(200)
   })

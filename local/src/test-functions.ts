@@ -1,16 +1,23 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { repoRoot } from './config'
-import { denoBin, denoConfigArgs, denoEnv } from './functions'
+import { localRoot, repoRoot } from './config'
+import { denoBin, denoEnv, writeTestConfig } from './functions'
 import { prefixed, consoleLog } from './log'
 import { startPlatform } from './platform'
 
+/** Set in this process only, so the isolation test can prove no function inherits it. */
+export const DEVELOPER_ONLY_VARIABLE = 'RUGBYCODEX_DEVELOPER_SHELL_ONLY'
+
 /**
  * The functions test tier: a throwaway platform (memory database, free ports, no worker, no SPA),
- * then `deno test` over supabase/functions with that platform's environment.
+ * then `deno test` over supabase/functions with that platform's environment. Two fixture
+ * functions (local/deno/fixtures/isolation) are served beside the real ones, so a test can prove
+ * that functions share no module state and see only the injected env.
  */
 async function main(): Promise<number> {
   const functionsDir = join(repoRoot, 'supabase', 'functions')
+  process.env[DEVELOPER_ONLY_VARIABLE] = 'leaked'
+  const fixture = join(localRoot, 'deno', 'fixtures', 'isolation')
   const platform = await startPlatform({
     dataDir: 'memory',
     ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
@@ -18,21 +25,28 @@ async function main(): Promise<number> {
     withSpa: false,
     withFunctions: true,
     seedDemo: false,
+    extraFunctions: { 'isolation-a': fixture, 'isolation-b': fixture },
     log: prefixed(consoleLog, 'platform'),
   })
+  const testConfig = writeTestConfig(functionsDir)
   try {
     const extra = process.argv.slice(2)
     const code = await new Promise<number>((resolve) => {
       const child = spawn(
         denoBin,
-        ['test', '--allow-all', ...denoConfigArgs(functionsDir), ...extra, functionsDir],
-        { cwd: functionsDir, env: denoEnv(platform.env), stdio: 'inherit' },
+        ['test', '--allow-all', ...testConfig.args, ...extra, functionsDir],
+        {
+          cwd: functionsDir,
+          env: { ...denoEnv(platform.env), ISOLATION_FIXTURES: 'isolation-a,isolation-b' },
+          stdio: 'inherit',
+        },
       )
       child.on('error', () => resolve(1))
       child.on('close', (exitCode) => resolve(exitCode ?? 1))
     })
     return code
   } finally {
+    testConfig.cleanup()
     await platform.stop()
   }
 }

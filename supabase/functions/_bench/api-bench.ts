@@ -1,8 +1,8 @@
 // API bench: requests per second and p50/p95 latency of the user context (`me`), the media
 // library page and the signed HLS playlist, with the cache and without it.
 //
-// Run against a running platform (its env: SUPABASE_URL, SUPABASE_DB_URL, S3_*, …):
-//   deno run -A --config supabase/functions/deno.json supabase/functions/_bench/api-bench.ts
+// Run with `npm run bench -- api` (bench/api.ts boots a platform and gives this the union of the
+// functions' import maps, local/src/functions.ts writeTestConfig).
 // Options (env): BENCH_REQUESTS (default 300 per case), BENCH_CONCURRENCY (default 8).
 //
 // The routers run in this process on a loopback port, on the platform's database, storage and
