@@ -1,11 +1,22 @@
-// Cache backends: in-memory (local default), Redis over RESP (REDIS_URL) and Upstash REST
-// (production). All speak strings; getCached handles JSON and fail-open.
+// Cache backends: in-memory (the default when no Redis is configured), Redis over RESP
+// (REDIS_URL) and Upstash REST (UPSTASH_REDIS_REST_URL + _TOKEN, production). All speak strings;
+// getCached handles JSON and fail-open.
+//
+// Every function runs in an isolate of its own, on Supabase and locally (PROD-1), and Supabase
+// runs several isolates of one function under load. Redis and Upstash are one store for all of
+// them (`shared`). The in-memory backend is a Map in ONE isolate: what one function writes or
+// invalidates there, no other function (and no other isolate of the same function) ever sees.
 import { Redis as Upstash } from '@upstash/redis'
 import { env } from './env.ts'
 import { RespClient } from './resp.ts'
 
 export interface CacheBackend {
   readonly kind: 'memory' | 'redis' | 'upstash' | 'none'
+  /**
+   * True when every isolate of every function reads and writes the same store, so an
+   * invalidation or a read-your-writes mark made in one is seen by all.
+   */
+  readonly shared: boolean
   get(key: string): Promise<string | null>
   set(key: string, value: string, ttlSeconds: number): Promise<void>
   del(keys: string[]): Promise<void>
@@ -21,8 +32,17 @@ export interface CacheBackend {
 
 export class MemoryBackend implements CacheBackend {
   readonly kind = 'memory' as const
+  readonly shared: boolean
   private readonly entries = new Map<string, { value: string; expiresAt: number }>()
-  constructor(private readonly maxEntries = 10_000) {}
+  private readonly maxEntries: number
+  /**
+   * `shared: true` only where one process really is every caller (a unit test, the in-process
+   * bench); the platform's default is per-isolate.
+   */
+  constructor(options: { maxEntries?: number; shared?: boolean } = {}) {
+    this.maxEntries = options.maxEntries ?? 10_000
+    this.shared = options.shared ?? false
+  }
 
   private live(key: string) {
     const entry = this.entries.get(key)
@@ -71,6 +91,7 @@ export class MemoryBackend implements CacheBackend {
 
 export class RedisBackend implements CacheBackend {
   readonly kind = 'redis' as const
+  readonly shared = true
   constructor(private readonly client: RespClient) {}
   get(key: string) {
     return this.client.command(['GET', key]) as Promise<string | null>
@@ -107,6 +128,7 @@ export class RedisBackend implements CacheBackend {
 
 export class UpstashBackend implements CacheBackend {
   readonly kind = 'upstash' as const
+  readonly shared = true
   private readonly redis: Upstash
   constructor(url: string, token: string) {
     // Values are our own JSON strings: keep them as strings instead of letting the client parse.
@@ -145,6 +167,8 @@ export class UpstashBackend implements CacheBackend {
 
 export class NoBackend implements CacheBackend {
   readonly kind = 'none' as const
+  // Stores nothing, so nothing can go stale anywhere.
+  readonly shared = true
   get() {
     return Promise.resolve(null)
   }
@@ -169,5 +193,6 @@ export function backendFromEnv(): CacheBackend {
   if (upstashUrl && upstashToken) return new UpstashBackend(upstashUrl, upstashToken)
   const redisUrl = env('REDIS_URL')
   if (redisUrl) return new RedisBackend(new RespClient(redisUrl))
+  // No shared store: this isolate's own memory (see the top of this file for what that means).
   return new MemoryBackend()
 }

@@ -74,7 +74,8 @@ Deno.test(
   'in-memory backend: hit, invalidation, namespaces, negative caching, single flight',
   async () => {
     try {
-      await exerciseBackend(new MemoryBackend(), `mem${crypto.randomUUID()}`)
+      // One process that is every caller: what the memory semantics are, whoever shares them.
+      await exerciseBackend(new MemoryBackend({ shared: true }), `mem${crypto.randomUUID()}`)
     } finally {
       setCacheBackend(undefined)
     }
@@ -138,6 +139,89 @@ Deno.test({
       else Deno.env.set('REDIS_URL', savedUrl)
       setCacheBackend(undefined)
       await adapter.stop()
+      await redis.stop()
+    }
+  },
+})
+
+/** A second instance of cache.ts: another isolate, with module state of its own. */
+async function otherIsolate(tag: string): Promise<typeof import('./cache.ts')> {
+  return await import(`./cache.ts?isolate=${tag}`)
+}
+
+Deno.test(
+  'per-isolate memory: an entry another isolate could invalidate is never served',
+  async () => {
+    const savedRedis = Deno.env.get('REDIS_URL')
+    Deno.env.delete('REDIS_URL')
+    const reader = await otherIsolate(`reader${crypto.randomUUID()}`)
+    const writer = await otherIsolate(`writer${crypto.randomUUID()}`)
+    try {
+      assert.equal(reader.cacheBackend().kind, 'memory')
+      assert.equal(reader.cacheBackend().shared, false)
+      const key = keys.user(crypto.randomUUID(), 'me')
+      let version = 1
+      const fetcher = () => Promise.resolve({ version })
+      assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 1 })
+      // Another function changes the data and invalidates; its memory is not the reader's.
+      version = 2
+      await writer.invalidate(key)
+      assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 2 })
+
+      // TTL-only entries are still cached per isolate.
+      let fetches = 0
+      const once = () => Promise.resolve(++fetches)
+      await reader.getCached(keys.global('static'), 60, once, { perIsolate: true })
+      await reader.getCached(keys.global('static'), 60, once, { perIsolate: true })
+      assert.equal(fetches, 1)
+    } finally {
+      if (savedRedis !== undefined) Deno.env.set('REDIS_URL', savedRedis)
+      reader.setCacheBackend(undefined)
+      writer.setCacheBackend(undefined)
+    }
+  },
+)
+
+Deno.test({
+  ...withRedis,
+  name: 'Redis: an invalidation in one isolate is seen by every other',
+  fn: async () => {
+    const redis = await startRedis()
+    const savedRedis = Deno.env.get('REDIS_URL')
+    Deno.env.set('REDIS_URL', redis.url)
+    const reader = await otherIsolate(`reader${crypto.randomUUID()}`)
+    const writer = await otherIsolate(`writer${crypto.randomUUID()}`)
+    try {
+      assert.equal(reader.cacheBackend().shared, true)
+      const key = keys.user(crypto.randomUUID(), 'me')
+      let version = 1
+      let fetches = 0
+      const fetcher = () => {
+        fetches++
+        return Promise.resolve({ version })
+      }
+      assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 1 })
+      assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 1 })
+      assert.equal(fetches, 1)
+      version = 2
+      await writer.invalidate(key)
+      assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 2 })
+
+      // Namespaces too: one version bump in the writer drops the reader's pages.
+      const ns = keys.org(crypto.randomUUID(), 'media')
+      assert.deepEqual(await reader.getCached(`${key}:p1`, 60, fetcher, { namespace: ns }), {
+        version: 2,
+      })
+      version = 3
+      await writer.invalidateNamespace(ns)
+      assert.deepEqual(await reader.getCached(`${key}:p1`, 60, fetcher, { namespace: ns }), {
+        version: 3,
+      })
+    } finally {
+      if (savedRedis === undefined) Deno.env.delete('REDIS_URL')
+      else Deno.env.set('REDIS_URL', savedRedis)
+      reader.setCacheBackend(undefined)
+      writer.setCacheBackend(undefined)
       await redis.stop()
     }
   },

@@ -1,5 +1,13 @@
 // getCached (SCALE-3): read-through cache with tenant-scoped keys, versioned namespaces for
 // invalidation, single-flight per key, negative caching and fail-open on a slow or dead backend.
+//
+// Across isolates (each function has its own, and Supabase runs several of one function):
+// - With Redis or Upstash configured, every isolate shares one cache, so an invalidation made by
+//   one function (orgs dropping a user's `me` entry) is seen by every other (the `me` function).
+// - Without one, the backend is this isolate's memory, and an invalidation in one isolate cannot
+//   reach the copies in others. So getCached then serves from memory only entries marked
+//   `perIsolate` (expired by TTL alone, never invalidated); every other call runs its fetcher,
+//   i.e. no caching rather than stale answers. Single flight stays per isolate either way.
 import { env, intEnv } from './env.ts'
 import { backendFromEnv, type CacheBackend } from './cache-backends.ts'
 
@@ -79,6 +87,11 @@ export interface CacheOptions {
   namespace?: string
   /** TTL for "not found" results (fetcher returned undefined); 0 disables negative caching. */
   negativeTtlSeconds?: number
+  /**
+   * The entry is never invalidated, only expired by its TTL, so a copy per isolate is as correct
+   * as a shared one and may be served from an isolate's own memory when no Redis is configured.
+   */
+  perIsolate?: boolean
 }
 
 export interface CacheStats {
@@ -104,6 +117,8 @@ export async function getCached<T>(
   options: CacheOptions = {},
 ): Promise<T | undefined> {
   if (env('CACHE_DISABLED') === 'true') return await fetcher()
+  // An invalidation from another isolate could never reach this isolate's memory.
+  if (!cacheBackend().shared && !options.perIsolate) return await fetcher()
   let fullKey = key
   if (options.namespace) {
     const version = await namespaceVersion(options.namespace)

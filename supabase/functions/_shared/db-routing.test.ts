@@ -1,9 +1,11 @@
 // Replica routing (SCALE-4) against two real databases: a primary and a "replica" that hold a
 // different marker row, so every answer says which database served it.
 import assert from 'node:assert/strict'
-import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+// Test-only packages, pinned here: no function imports them, so no function's deno.json lists them.
+import { PGlite } from 'npm:@electric-sql/pglite@0.5.14'
+import { PGLiteSocketServer } from 'npm:@electric-sql/pglite-socket@0.2.17'
 import type { AuthUser } from './auth.ts'
+import { redisAvailable, startRedis } from './redis-test-server.ts'
 import {
   asService,
   asUser,
@@ -75,7 +77,7 @@ Deno.test({
       // The replica read still runs as the caller (RLS applies there too).
       assert.equal(read.me, reader.id)
       assert.equal(read.role, 'authenticated')
-      assert.equal(readPoolFor(reader.id).target, 'replica')
+      assert.equal((await readPoolFor(reader.id)).target, 'replica')
 
       // Writes go to the primary...
       const writer = user(crypto.randomUUID())
@@ -97,7 +99,7 @@ Deno.test({
       assert.equal((await asService('test-service-write', marker)).name, 'primary')
       assert.equal((await readAsService('test-service-read', marker)).name, 'replica')
       const serviceActor = crypto.randomUUID()
-      markWrite(serviceActor)
+      await markWrite(serviceActor)
       assert.equal((await readAsService('test-service-read', marker, serviceActor)).name, 'primary')
 
       // Replica reads are read-only transactions: a write there fails instead of diverging.
@@ -112,6 +114,65 @@ Deno.test({
         else Deno.env.set(key, value)
       }
       await closePools()
+      await primaryDb.stop()
+      await replicaDb.stop()
+    }
+  },
+})
+
+Deno.test({
+  name: 'read-your-writes across isolates: through Redis when configured, per isolate without',
+  ignore: !redisAvailable(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const primaryDb = await startDatabase('primary')
+    const replicaDb = await startDatabase('replica')
+    const names = ['SUPABASE_DB_URL', 'DATABASE_READ_URL', 'DB_READ_YOUR_WRITES_MS', 'REDIS_URL']
+    const saved = names.map((k) => [k, Deno.env.get(k)] as const)
+    Deno.env.set('SUPABASE_DB_URL', primaryDb.url)
+    Deno.env.set('DATABASE_READ_URL', replicaDb.url)
+    Deno.env.set('DB_READ_YOUR_WRITES_MS', String(3_600_000))
+    Deno.env.delete('REDIS_URL')
+    // Two instances of db.ts: the isolates of two functions, each with module state of its own.
+    const tag = crypto.randomUUID()
+    const writer: typeof import('./db.ts') = await import(`./db.ts?isolate=writer${tag}`)
+    const reader: typeof import('./db.ts') = await import(`./db.ts?isolate=reader${tag}`)
+    const write = (who: AuthUser) =>
+      writer.asUser(who, (tx) => tx`insert into public.marker values ('written')`)
+    let redis: Awaited<ReturnType<typeof startRedis>> | undefined
+    try {
+      // No shared store: the writer's own isolate knows, another isolate cannot (stated limit).
+      const alone = user(crypto.randomUUID())
+      await write(alone)
+      assert.equal((await writer.readPoolFor(alone.id)).target, 'primary')
+      assert.equal((await reader.readPoolFor(alone.id)).target, 'replica')
+
+      // With Redis, a write in one isolate sends the user's reads in every isolate to the primary.
+      redis = await startRedis()
+      Deno.env.set('REDIS_URL', redis.url)
+      const shared = user(crypto.randomUUID())
+      await write(shared)
+      assert.equal((await reader.readPoolFor(shared.id)).target, 'primary')
+      const [row] = await reader.readAsUser(
+        shared,
+        (tx) => tx<{ name: string }[]>`select name from public.marker limit 1`,
+      )
+      assert.equal(row!.name, 'primary')
+      // Someone who wrote nowhere still reads from the replica.
+      assert.equal((await reader.readPoolFor(crypto.randomUUID())).target, 'replica')
+
+      // The store gone: reads go to the primary (slower, never stale).
+      await redis.stop()
+      assert.equal((await reader.readPoolFor(crypto.randomUUID())).target, 'primary')
+    } finally {
+      for (const [key, value] of saved) {
+        if (value === undefined) Deno.env.delete(key)
+        else Deno.env.set(key, value)
+      }
+      await writer.closePools()
+      await reader.closePools()
+      await redis?.stop()
       await primaryDb.stop()
       await replicaDb.stop()
     }

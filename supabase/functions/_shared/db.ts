@@ -3,6 +3,7 @@
 // visible. Privileged steps use `asService` with a name that shows up in logs and reviews.
 import postgres from 'postgres'
 import type { AuthUser, Claims } from './auth.ts'
+import { bounded, cacheBackend } from './cache.ts'
 import { env, intEnv, requireEnv } from './env.ts'
 
 export type Sql = postgres.Sql
@@ -40,28 +41,51 @@ export function replica(): Sql | undefined {
   return url ? pool(url) : undefined
 }
 
+// Read-your-writes across isolates. A user's write may be served by one function (media) and
+// their next read by another (orgs), each in its own isolate, so the "wrote recently" mark must
+// live where every isolate can see it:
+// - With Redis or Upstash configured, markWrite also sets `ryw:<user>` there (expiring with the
+//   window) and readPoolFor checks it, so a write in any isolate sends the user's reads in every
+//   isolate to the primary. If the store does not answer in time, reads go to the primary: a
+//   slower read, never a stale one.
+// - Without one, the mark is this isolate's memory only: a read served by another function (or
+//   another isolate of the same one) may go to the replica and miss the write for as long as the
+//   replica lags. Configure Upstash wherever DATABASE_READ_URL is set.
+// None of this matters without a replica (DATABASE_READ_URL unset): every read is on the primary.
 const lastWriteAt = new Map<string, number>()
+const markKey = (userId: string) => `ryw:${userId}`
 
 /** Records that `userId` wrote, so their next reads within the window go to the primary. */
-export function markWrite(userId: string | undefined): void {
+export async function markWrite(userId: string | undefined): Promise<void> {
   if (!userId) return
   lastWriteAt.set(userId, Date.now())
   if (lastWriteAt.size > 10_000) {
     const cutoff = Date.now() - READ_YOUR_WRITES_MS()
     for (const [id, at] of lastWriteAt) if (at < cutoff) lastWriteAt.delete(id)
   }
+  if (!env('DATABASE_READ_URL')) return
+  const store = cacheBackend()
+  if (!store.shared) return
+  const seconds = Math.max(1, Math.ceil(READ_YOUR_WRITES_MS() / 1000))
+  await bounded(() => store.set(markKey(userId), String(Date.now()), seconds))
 }
 
 /** Which pool a read for this user goes to; exported for the routing tests. */
-export function readPoolFor(userId: string | undefined): {
+export async function readPoolFor(userId: string | undefined): Promise<{
   sql: Sql
   target: 'primary' | 'replica'
-} {
+}> {
   const rep = replica()
   if (!rep) return { sql: primary(), target: 'primary' }
   const wrote = userId ? lastWriteAt.get(userId) : undefined
   if (wrote !== undefined && Date.now() - wrote < READ_YOUR_WRITES_MS()) {
     return { sql: primary(), target: 'primary' }
+  }
+  const store = cacheBackend()
+  if (userId && store.shared) {
+    const mark = await bounded(() => store.get(markKey(userId)))
+    // undefined: the store failed or timed out; null: no recent write anywhere.
+    if (mark !== null) return { sql: primary(), target: 'primary' }
   }
   return { sql: rep, target: 'replica' }
 }
@@ -83,7 +107,7 @@ export async function asUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Pro
     await enterAs(tx, 'authenticated', user.claims)
     return await fn(tx)
   })
-  markWrite(user.id)
+  await markWrite(user.id)
   return result as T
 }
 
@@ -98,7 +122,7 @@ export async function asAnon<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 
 /** A read-only transaction as the caller; on the replica unless the caller wrote recently. */
 export async function readAsUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const { sql } = readPoolFor(user.id)
+  const { sql } = await readPoolFor(user.id)
   const result = await sql.begin('read only', async (tx) => {
     await enterAs(tx, 'authenticated', user.claims)
     return await fn(tx)
@@ -120,7 +144,7 @@ export async function asService<T>(
     await enterAs(tx, null, null)
     return await fn(tx)
   })
-  markWrite(actor)
+  await markWrite(actor)
   return result as T
 }
 
@@ -131,7 +155,7 @@ export async function readAsService<T>(
   actor?: string,
 ): Promise<T> {
   if (!/^[a-z][a-z0-9-]*$/.test(step)) throw new Error(`asService step must be kebab-case: ${step}`)
-  const { sql } = readPoolFor(actor)
+  const { sql } = await readPoolFor(actor)
   const result = await sql.begin('read only', async (tx) => {
     await enterAs(tx, null, null)
     return await fn(tx)

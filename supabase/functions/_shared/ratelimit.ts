@@ -1,5 +1,12 @@
 // Sliding-window rate limiting per user and per IP (SCALE-6). The window is approximated by two
 // fixed windows weighted by overlap (what Cloudflare and Upstash do): O(1) memory per key.
+//
+// The counters live in the cache backend. With Redis or Upstash configured they are one count per
+// key across every isolate of every function, so a limit means what it says. Without one, each
+// isolate counts on its own: a client may make up to `limit` requests per minute to EACH isolate
+// serving it (locally one per function, so the per-IP and per-user budgets apply per function;
+// on Supabase also per extra isolate a busy function scales to). Limits then only slow a flood
+// that lands on one isolate; production should configure Upstash.
 import { intEnv } from './env.ts'
 import { HttpError } from './http.ts'
 import { bounded, counterStore } from './cache.ts'

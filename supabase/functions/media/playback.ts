@@ -99,7 +99,8 @@ export async function signedPlaylist(assetId: string, path: string, token: strin
         return await storage.presignGet(target, SEGMENT_URL_SECONDS)
       })
     },
-    { negativeTtlSeconds: 5 },
+    // Keyed by what changes it (rendition count), expired by TTL only: safe per isolate.
+    { negativeTtlSeconds: 5, perIsolate: true },
   )
   if (template === undefined) throw notFound('Playlist not found.')
   return template.replaceAll(TOKEN_PLACEHOLDER, encodeURIComponent(token!))
@@ -119,7 +120,7 @@ export async function signedStoryboard(assetId: string, token: string | null): P
         storage.presignGet(target, SEGMENT_URL_SECONDS),
       )
     },
-    { negativeTtlSeconds: 5 },
+    { negativeTtlSeconds: 5, perIsolate: true },
   )
   if (text === undefined) throw notFound('Storyboard not found.')
   return text

@@ -47,18 +47,24 @@ async function segmentOrg(tx: Tx, segmentId: string): Promise<string> {
 }
 
 async function taxonomy(tx: Tx): Promise<{ version: number; tags: TaxonomyTag[] }> {
-  return (await getCached(keys.global('taxonomy'), TTL.static, async () => {
-    const rows = await tx<
-      { version: number; type: 'action' | 'context'; key: string; label: string }[]
-    >`
+  return (await getCached(
+    keys.global('taxonomy'),
+    TTL.static,
+    async () => {
+      const rows = await tx<
+        { version: number; type: 'action' | 'context'; key: string; label: string }[]
+      >`
       select t.version, t.type::text as type, t.key, t.label from public.taxonomy_tags t
       where t.version = (select max(version) from public.tag_taxonomy_versions)
       order by t.type, t.sort_order`
-    return {
-      version: rows[0]?.version ?? 1,
-      tags: rows.map(({ type, key, label }) => ({ type, key, label })),
-    }
-  }))!
+      return {
+        version: rows[0]?.version ?? 1,
+        tags: rows.map(({ type, key, label }) => ({ type, key, label })),
+      }
+      // Never invalidated (a new taxonomy version waits out the TTL), so safe per isolate.
+    },
+    { perIsolate: true },
+  ))!
 }
 
 const TAG_SELECT = `select t.id, t.segment_id, t.tag_type::text as type, t.tag_key as key,
