@@ -43,6 +43,14 @@ const vitest = (wantedProjects, extra = []) => {
 
 /** Tiers in the order a failure is cheapest to find. `needs` lists files that must exist. */
 const tiers = {
+  deploy: {
+    title:
+      'deploy (the real Supabase CLI uploads each function; each bundles from its upload alone)',
+    needs: ['local/src/test-deploy.ts'],
+    cmd: 'npx',
+    args: ['tsx', 'local/src/test-deploy.ts'],
+    parse: (out) => plainCounts(out, 'deploy'),
+  },
   unit: {
     title: 'unit (Vitest: frontend, local, transcoder)',
     ...vitest(['frontend', 'local', 'transcoder']),

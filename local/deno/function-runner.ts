@@ -6,11 +6,11 @@
 // of our choosing, then tell the host on stdout. An uncaught throw answers 500 WORKER_ERROR, as on
 // Supabase; a failed import prints the error and exits, which the host answers with 503 BOOT_ERROR.
 //
-// Run: deno run --config <fn>/deno.json ... function-runner.ts <entrypoint> <name>
+// Run: deno run --config <fn>/deno.json ... function-runner.ts <entrypoint> <name> [trust,names]
 
 type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>
 
-const [entrypoint, name] = Deno.args
+const [entrypoint, name, trustNames = ''] = Deno.args
 if (!entrypoint || !name) {
   console.error('usage: function-runner.ts <entrypoint> <name>')
   Deno.exit(2)
@@ -88,6 +88,8 @@ try {
   console.error(`function ${name} failed to load:\n${text}`)
   Deno.exit(3)
 }
+// The machine's TLS/proxy settings were for the CLI's package downloads while loading.
+for (const trust of trustNames.split(',').filter(Boolean)) Deno.env.delete(trust)
 const handler = captured
 if (!handler) {
   console.error(`function ${name} failed to load:\n${entrypoint} did not call Deno.serve(handler)`)

@@ -27,6 +27,8 @@ interface Manifest {
   functions: FunctionEntry[]
   env: Record<string, string>
   denoDir: string
+  /** The machine's TLS/proxy settings, for the CLI's first npm downloads only. */
+  trustEnv: Record<string, string>
 }
 
 type State =
@@ -115,6 +117,7 @@ function boot(slot: Slot): Promise<void> {
         manifest.runner,
         fn.entrypoint,
         fn.name,
+        Object.keys(manifest.trustEnv).join(','),
       ],
       cwd: fn.dir,
       // Only what the platform injects plus the project's secrets; the runner removes the
@@ -128,6 +131,7 @@ function boot(slot: Slot): Promise<void> {
         NO_COLOR: '1',
         DENO_NO_UPDATE_CHECK: '1',
         DENO_NO_PACKAGE_JSON: '1',
+        ...manifest.trustEnv,
       },
       stdin: 'null',
       stdout: 'piped',

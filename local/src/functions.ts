@@ -48,6 +48,37 @@ export const denoBin = join(binDir, 'deno')
 export const defaultFunctionsDir = join(repoRoot, 'supabase', 'functions')
 
 /**
+ * The machine's trust and proxy settings. Deno downloads npm packages into DENO_DIR the first
+ * time it meets them (a fresh clone, CI), and behind a TLS-inspecting proxy it needs these to
+ * reach the registry; NODE_EXTRA_CA_CERTS is Node's, so it is handed to Deno as DENO_CERT too.
+ * They are the CLI's, not the function's: the runner drops them once the function has loaded.
+ */
+export const TRUST_ENV_NAMES = [
+  'DENO_CERT',
+  'DENO_TLS_CA_STORE',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
+]
+
+export function trustEnv(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const name of TRUST_ENV_NAMES) {
+    const value = source[name]
+    if (value) out[name] = value
+  }
+  const extraCa = source.NODE_EXTRA_CA_CERTS
+  if (!out.DENO_CERT && extraCa) out.DENO_CERT = extraCa
+  return out
+}
+
+/**
  * Variables the Deno CLI itself reads. Never a package.json: the repo root has one (npm
  * workspaces), and Deno would otherwise resolve bare specifiers through it and node_modules,
  * which `supabase functions deploy` never uploads.
@@ -234,6 +265,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       functions: functions.map((fn) => ({ ...fn, configArgs: importConfigArgs(fn.importMap) })),
       env: options.env,
       denoDir,
+      trustEnv: trustEnv(),
     }),
     { mode: 0o600 },
   )
@@ -268,6 +300,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
         NO_COLOR: '1',
         DENO_NO_UPDATE_CHECK: '1',
         DENO_NO_PACKAGE_JSON: '1',
+        ...trustEnv(),
       },
       log: options.log,
       onLine: (line) => {
