@@ -37,6 +37,10 @@ verify_jwt = true
 
 [functions.open]
 verify_jwt = false
+
+# Listed, with its code elsewhere than <name>/index.ts: still checked.
+[functions.elsewhere]
+entrypoint = "./elsewhere/main.ts"
 `
 
 beforeAll(async () => {
@@ -206,6 +210,15 @@ describe('verify_jwt on (as on hosted Supabase)', () => {
     )
     expect((await call('unlisted', { authorization: `Bearer ${await legacyJwt()}` })).status).toBe(
       200,
+    )
+  })
+
+  it('checks a function config.toml lists even when its code is not <name>/index.ts', async () => {
+    await expectRefused(
+      'elsewhere',
+      {},
+      'UNAUTHORIZED_NO_AUTH_HEADER',
+      'Missing authorization header',
     )
   })
 

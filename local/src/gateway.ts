@@ -128,12 +128,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /**
    * The platform check in front of a function, or undefined to let the request through. Like
    * the platform, it needs the function to exist (an unknown name is the host's 404) and never
-   * stops a CORS preflight, which browsers send without credentials.
+   * stops a CORS preflight, which browsers send without credentials. A function config.toml
+   * names counts as deployed even without index.ts (an `entrypoint` elsewhere): fail closed.
    */
   const refuseAtGateway = async (req: IncomingMessage, name: string) => {
     if (req.method === 'OPTIONS' || !FUNCTION_NAME.test(name)) return undefined
-    if (!existsSync(join(functionsDir, name, 'index.ts'))) return undefined
-    if (!functionsConfig().verifyJwt(name)) return undefined
+    const config = functionsConfig()
+    const deployed =
+      Object.hasOwn(config.functions, name) || existsSync(join(functionsDir, name, 'index.ts'))
+    if (!deployed || !config.verifyJwt(name)) return undefined
     return await checkLegacyJwt(req.headers.authorization, legacySecret)
   }
 
