@@ -186,12 +186,17 @@ grant all on all sequences in schema auth to supabase_auth_admin, service_role;
 --   packages/stack/src/services/postgres-init.ts), "the SQL that Studio runs at cloud project
 --   creation when the 'Default privileges for new entities' toggle is off", which the CLI runs
 --   locally for `[api] auto_expose_new_tables = false`: the three revokes below, verbatim.
+-- * supabase.com/docs/guides/database/data-api (opting back in is the same `for role postgres in
+--   schema public` defaults) and github.com/orgs/supabase/discussions/50095 (an audit of a hosted
+--   project after the change: the TRUNCATE and TRIGGER defaults are still there).
 -- What is left is what production has, so nothing here is looser or stricter than it: a new table
--- owned by postgres still gives the API roles TRUNCATE, REFERENCES, TRIGGER and MAINTAIN (the
--- revoke names only select, insert, update, delete), a new sequence UPDATE, and a new function
--- EXECUTE through PUBLIC, Postgres's own default, which no Supabase default removes. Every
+-- owned by postgres still gives the API roles TRUNCATE, REFERENCES, TRIGGER and, on Postgres 17+,
+-- MAINTAIN (the revoke names only select, insert, update, delete), a new sequence UPDATE, and a new
+-- function EXECUTE through PUBLIC, Postgres's own default, which no Supabase default removes. Every
 -- migration therefore revokes all on its tables before granting (supabase/tests/05-privileges).
--- The defaults for supabase_admin's objects are not imitated: nothing here is created as it.
+-- These are the defaults that apply to our objects because `supabase db push` creates them as
+-- postgres (the CLI's internal/utils/connect.go steps a login role down with SET SESSION ROLE
+-- postgres). supabase_admin's own defaults are not imitated: nothing here is created as it.
 grant usage on schema public to postgres, anon, authenticated, service_role;
 alter default privileges for role postgres in schema public
   grant all on tables to postgres, anon, authenticated, service_role;
