@@ -1,7 +1,7 @@
 -- Supabase platform bootstrap for the local database (PGlite).
 --
 -- Why: on Supabase these objects already exist before the first migration runs (roles, the auth
--- schema managed by GoTrue, the extensions schema, default grants). Our migrations assume them,
+-- schema managed by GoTrue, the extensions schema, default privileges). Our migrations assume them,
 -- so the local platform runs this file before `supabase db push`. It never runs in production.
 -- Idempotent: safe to run on every start.
 
@@ -172,8 +172,41 @@ grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
 grant all on all tables in schema auth to supabase_auth_admin, service_role;
 grant all on all sequences in schema auth to supabase_auth_admin, service_role;
 
--- public schema grants, as on Supabase: table privileges are broad and RLS decides ---------------
+-- public schema grants, as a hosted project has them since 30 October 2026 -----------------------
+-- Where this was read (PROD-1):
+-- * supabase.com/changelog/45329 ("Tables not exposed to Data and GraphQL API automatically"): from
+--   30 Oct 2026 every project, new or old, stops granting select/insert/update/delete on new
+--   `public` tables to anon, authenticated and service_role; grants must be explicit.
+-- * supabase/postgres migrations/db/init-scripts/00000000000000-initial-schema.sql, which
+--   migrations/db/migrate.sh runs as postgres: the usage grant and the three `alter default
+--   privileges in schema public grant all … to postgres, anon, authenticated, service_role` lines
+--   below, i.e. for role postgres (the CLI's pg_dump of the same schema, initial_schemas/14.sql,
+--   shows them as `FOR ROLE postgres IN SCHEMA public GRANT ALL ON TABLES TO anon`, …).
+-- * supabase/cli apps/cli-go/internal/db/start/start.go RevokeDefaultDataApiPrivilegesSql (and
+--   packages/stack/src/services/postgres-init.ts), "the SQL that Studio runs at cloud project
+--   creation when the 'Default privileges for new entities' toggle is off", which the CLI runs
+--   locally for `[api] auto_expose_new_tables = false`: the three revokes below, verbatim.
+-- * supabase.com/docs/guides/database/data-api (opting back in is the same `for role postgres in
+--   schema public` defaults) and github.com/orgs/supabase/discussions/50095 (an audit of a hosted
+--   project after the change: the TRUNCATE and TRIGGER defaults are still there).
+-- What is left is what production has, so nothing here is looser or stricter than it: a new table
+-- owned by postgres still gives the API roles TRUNCATE, REFERENCES, TRIGGER and, on Postgres 17+,
+-- MAINTAIN (the revoke names only select, insert, update, delete), a new sequence UPDATE, and a new
+-- function EXECUTE through PUBLIC, Postgres's own default, which no Supabase default removes. Every
+-- migration therefore revokes all on its tables before granting (supabase/tests/05-privileges).
+-- These are the defaults that apply to our objects because `supabase db push` creates them as
+-- postgres (the CLI's internal/utils/connect.go steps a login role down with SET SESSION ROLE
+-- postgres). supabase_admin's own defaults are not imitated: nothing here is created as it.
 grant usage on schema public to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on tables to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on functions to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  grant all on tables to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  grant all on functions to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  grant all on sequences to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  revoke select, insert, update, delete on tables from anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  revoke usage, select on sequences from anon, authenticated, service_role;
+alter default privileges for role postgres in schema public
+  revoke execute on functions from anon, authenticated, service_role;

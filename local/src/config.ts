@@ -15,12 +15,18 @@ export const LOCAL_ANON_KEY = 'sb_publishable_rugbycodex_local'
 export interface LocalSecrets {
   serviceRoleKey: string
   playbackTokenSecret: string
+  /**
+   * The project's legacy JWT secret (HS256). Only the gateway's `verify_jwt` check uses it, as on
+   * hosted Supabase; the auth emulator signs user tokens with its ES256 keys.
+   */
+  legacyJwtSecret: string
 }
 
 export function generateSecrets(): LocalSecrets {
   return {
     serviceRoleKey: `sb_secret_${randomBytes(24).toString('base64url')}`,
     playbackTokenSecret: randomBytes(32).toString('base64url'),
+    legacyJwtSecret: randomBytes(32).toString('base64url'),
   }
 }
 
@@ -28,9 +34,14 @@ export function generateSecrets(): LocalSecrets {
 export function loadSecrets(dataDir: string | undefined): LocalSecrets {
   if (!dataDir) return generateSecrets()
   const path = join(dataDir, 'secrets.json')
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as LocalSecrets
-  const secrets = generateSecrets()
-  writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  const stored = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as Partial<LocalSecrets>)
+    : {}
+  // A data dir from before a secret existed gets that one secret added; the others stay.
+  const secrets = { ...generateSecrets(), ...stored }
+  if (Object.keys(secrets).some((key) => !(key in stored))) {
+    writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 })
+  }
   return secrets
 }
 

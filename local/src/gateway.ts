@@ -5,9 +5,14 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { AuthHandler } from './auth/emulator'
+import { repoRoot } from './config'
+import { FunctionsConfigError, watchFunctionsConfig } from './functions-config'
 import { corsHeaders, sendError, sendJson } from './http'
 import type { Log } from './log'
+import { checkLegacyJwt } from './verify-jwt'
 
 export interface GatewayOptions {
   port: number
@@ -20,6 +25,12 @@ export interface GatewayOptions {
   ) => Promise<void>
   /** Origin of the Deno host, or undefined when functions are off. */
   functionsUrl?: string
+  /** The deployed function folders (default `supabase/functions`). */
+  functionsDir?: string
+  /** Per-function `verify_jwt` (default: `config.toml` beside the functions folder). */
+  functionsConfigPath?: string
+  /** The project's legacy JWT secret: the only key the platform's `verify_jwt` check accepts. */
+  legacyJwtSecret: string
   allowedOrigins: string[]
   services: Record<string, string>
   log: Log
@@ -100,9 +111,34 @@ function proxyToFunctions(
   req.pipe(upstream)
 }
 
+// Supabase function slugs; anything else (`_shared`, `..`, an escape) cannot be a deployed function.
+const FUNCTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const allowed = isAllowedOrigin(options.allowedOrigins)
   const functionsTarget = options.functionsUrl ? new URL(options.functionsUrl) : undefined
+  const functionsDir = options.functionsDir ?? join(repoRoot, 'supabase', 'functions')
+  const functionsConfig = watchFunctionsConfig(
+    options.functionsConfigPath ?? join(dirname(functionsDir), 'config.toml'),
+  )
+  const legacySecret = new TextEncoder().encode(options.legacyJwtSecret)
+  // Fail at start, not on the first request, when config.toml is broken.
+  functionsConfig()
+
+  /**
+   * The platform check in front of a function, or undefined to let the request through. Like
+   * the platform, it needs the function to exist (an unknown name is the host's 404) and never
+   * stops a CORS preflight, which browsers send without credentials. A function config.toml
+   * names counts as deployed even without index.ts (an `entrypoint` elsewhere): fail closed.
+   */
+  const refuseAtGateway = async (req: IncomingMessage, name: string) => {
+    if (req.method === 'OPTIONS' || !FUNCTION_NAME.test(name)) return undefined
+    const config = functionsConfig()
+    const deployed =
+      Object.hasOwn(config.functions, name) || existsSync(join(functionsDir, name, 'index.ts'))
+    if (!deployed || !config.verifyJwt(name)) return undefined
+    return await checkLegacyJwt(req.headers.authorization, legacySecret)
+  }
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.local')
@@ -120,6 +156,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           )
         }
         const rest = path.slice('/functions/v1'.length) || '/'
+        let refused
+        try {
+          refused = await refuseAtGateway(req, rest.split('/')[1] ?? '')
+        } catch (error) {
+          if (!(error instanceof FunctionsConfigError)) throw error
+          // Fail closed: with config.toml unreadable nobody knows which functions verify JWTs.
+          options.log(`functions config: ${error.message}`)
+          return sendError(res, 500, 'FUNCTIONS_CONFIG_INVALID', error.message)
+        }
+        if (refused) {
+          req.resume()
+          return sendJson(res, 401, refused, {
+            ...(cors as Record<string, string>),
+            'access-control-expose-headers': 'sb-error-code, x-request-id',
+            'sb-error-code': refused.code,
+          })
+        }
         return proxyToFunctions(req, res, functionsTarget, `${rest}${url.search}`, options.log)
       }
       if (req.method === 'OPTIONS') {

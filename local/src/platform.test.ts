@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { INJECTED_NAMES, PROJECT_SECRET_NAMES } from './config'
 import { startPlatform, type Platform } from './platform'
 
+let root: string
 let functionsDir: string
 let platform: Platform
 const lines: string[] = []
@@ -15,7 +16,17 @@ function writeFunction(name: string, source: string) {
 }
 
 beforeAll(async () => {
-  functionsDir = mkdtempSync(join(tmpdir(), 'rc-functions-'))
+  root = mkdtempSync(join(tmpdir(), 'rc-functions-'))
+  functionsDir = join(root, 'functions')
+  // These fixtures test the host, not auth: the gateway's verify_jwt check is off for them, as
+  // for every function in supabase/config.toml (gateway.test.ts tests the check itself).
+  mkdirSync(functionsDir)
+  writeFileSync(
+    join(root, 'config.toml'),
+    ['echo', 'leaky', 'options-form', 'broken']
+      .map((name) => `[functions.${name}]\nverify_jwt = false\n`)
+      .join('\n'),
+  )
   writeFunction(
     'echo',
     `Deno.serve(async (req) => {
@@ -68,7 +79,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.stop()
-  rmSync(functionsDir, { recursive: true, force: true })
+  rmSync(root, { recursive: true, force: true })
 })
 
 describe('functions behind the gateway', () => {

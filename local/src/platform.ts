@@ -42,6 +42,8 @@ export interface PlatformOptions {
   autoconfirm?: boolean
   /** Override where functions live (tests). */
   functionsDir?: string
+  /** Override the config.toml whose `verify_jwt` the gateway applies (default: beside functionsDir). */
+  functionsConfigPath?: string
   /** Reload functions when their source changes. */
   watchFunctions?: boolean
   /** Extra functions served beside the functions folder, name → folder (test fixtures). */
@@ -69,6 +71,8 @@ export interface Platform {
   readyMs: number
   /** Milliseconds from the call until each service was ready (start-up profile for the bench). */
   timings: Record<string, number>
+  /** The legacy JWT secret the gateway's `verify_jwt` check accepts (tests mint legacy JWTs). */
+  legacyJwtSecret: string
   /** Mail sending from platform code (the auth emulator uses it too). */
   sendMail(mail: Mail): Promise<void>
   mailbox: Mailbox
@@ -110,7 +114,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const scratch = inMemory ? mkdtempSync(join(tmpdir(), 'rugbycodex-platform-')) : undefined
   const stateDir = scratch ?? options.dataDir
   mkdirSync(stateDir, { recursive: true })
-  const env = resolveEnv(ports, options.settings, loadSecrets(inMemory ? undefined : stateDir))
+  const secrets = loadSecrets(inMemory ? undefined : stateDir)
+  const env = resolveEnv(ports, options.settings, secrets)
+  // A developer's SUPABASE_JWT_SECRET stands for the project's legacy secret everywhere.
+  const legacyJwtSecret = env.SUPABASE_JWT_SECRET ?? secrets.legacyJwtSecret
 
   const checks: [number, string][] = [
     [ports.gateway, 'gateway'],
@@ -282,6 +289,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       auth,
       mailbox: createMailboxHandler(mailbox, env.SUPABASE_SERVICE_ROLE_KEY as string),
       functionsUrl: functionsHost?.url,
+      functionsDir: options.functionsDir,
+      functionsConfigPath: options.functionsConfigPath,
+      legacyJwtSecret,
       allowedOrigins,
       services: { ...urls },
       log: prefixed(log, 'gateway'),
@@ -317,6 +327,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       firstStart: db.created,
       readyMs: Date.now() - startedAt,
       timings,
+      legacyJwtSecret,
       sendMail,
       mailbox,
       stop,

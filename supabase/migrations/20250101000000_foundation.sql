@@ -7,13 +7,26 @@
 --   P0002 no_data_found                                                         → 404
 --   23505 unique_violation, 23503 foreign_key_violation, 55000 object_not_in_prerequisite_state → 409
 --   54000 program_limit_exceeded (storage quota)                                → 413
+--
+-- Grants (PROD-1). Since 30 October 2026 Supabase grants anon, authenticated and service_role no
+-- select, insert, update or delete on a new `public` table (what is left of the old defaults,
+-- TRUNCATE, REFERENCES, TRIGGER and MAINTAIN, and UPDATE on sequences, every table below revokes;
+-- local/sql/supabase-bootstrap.sql says where this was read). The Data API exposes no schema, so
+-- these roles are reached only through the edge functions: `set role authenticated` (`anon` for the
+-- waitlist) plus request.jwt.claims, around the statements in supabase/functions. Next to each
+-- `create table` is exactly what those statements do as the caller, by column where the worker, a
+-- SQL function or a trigger owns the other columns (a guard trigger where a column's values, not the
+-- column, are the rule). Privileged steps (`asService`) and the worker connect as postgres, the
+-- owner, so service_role is granted nothing. supabase/tests/05-privileges.test.sql holds the list.
 
 create extension if not exists vector with schema extensions;
 
 create schema if not exists private;
 comment on schema private is 'Permission helpers and internals; never exposed through the API.';
 revoke all on schema private from public;
-grant usage on schema private to authenticated, service_role;
+grant usage on schema private to authenticated;
+-- Postgres gives every new function EXECUTE to PUBLIC, and only a global default (which would
+-- strip extensions' functions too) could change that, so every function in this schema revokes it.
 
 -- Enums ------------------------------------------------------------------------------------------
 create type public.platform_role as enum ('admin', 'moderator', 'user');
@@ -83,8 +96,8 @@ $$;
 
 revoke all on function private.uuid_v7(timestamptz), private.uuid_v7_floor(timestamptz),
   private.uuid_v7_time(uuid) from public;
-grant execute on function private.uuid_v7(timestamptz), private.uuid_v7_time(uuid)
-  to authenticated, service_role;
+-- The caller evaluates media_assets' id default and generated created_at.
+grant execute on function private.uuid_v7(timestamptz), private.uuid_v7_time(uuid) to authenticated;
 
 -- Is this an end-user request? Edge functions run user work after `set local role authenticated`
 -- (as PostgREST does); the worker and admin jobs use the service connection without it. The role
@@ -98,7 +111,7 @@ as $$
   select coalesce(nullif(current_setting('role', true), ''), 'none') in ('authenticated', 'anon')
 $$;
 revoke all on function private.is_end_user() from public;
-grant execute on function private.is_end_user() to anon, authenticated, service_role;
+grant execute on function private.is_end_user() to authenticated;
 
 -- Shared triggers -------------------------------------------------------------------------------
 -- Why: one trigger keeps updated_at honest no matter which layer writes the row.
@@ -112,6 +125,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.set_updated_at() from public;
 
 -- Why: a row must never move to another tenant (including through upsert's update path); RLS
 -- with-check would only catch it when the caller lacks rights in the target org.
@@ -128,3 +142,4 @@ begin
   return new;
 end
 $$;
+revoke all on function private.forbid_org_change() from public;

@@ -22,6 +22,11 @@ create index profiles_platform_role_idx on public.profiles (platform_role)
 create trigger profiles_set_updated_at before update on public.profiles
   for each row execute function private.set_updated_at();
 alter table public.profiles enable row level security;
+-- Users edit their name, username and primary org (me); admins set the platform role (admin),
+-- which guard_profile_update keeps to admins and never their own.
+revoke all on table public.profiles from anon, authenticated, service_role;
+grant select on table public.profiles to authenticated;
+grant update (name, username, primary_org_id, platform_role) on table public.profiles to authenticated;
 
 -- Organizations ----------------------------------------------------------------------------------
 -- Why: the tenant. join_code is an 8-char code from an unambiguous alphabet, valid 24 h after
@@ -48,6 +53,13 @@ create index organizations_created_by_idx on public.organizations (created_by);
 create trigger organizations_set_updated_at before update on public.organizations
   for each row execute function private.set_updated_at();
 alter table public.organizations enable row level security;
+-- Created through private.create_organization; owners edit name, bio and visibility, admins also
+-- the slug, type and quota (guard_organization_update) and delete. The join code changes only
+-- through private.refresh_join_code, so it has no grant.
+revoke all on table public.organizations from anon, authenticated, service_role;
+grant select, delete on table public.organizations to authenticated;
+grant update (name, bio, visibility, slug, type, storage_limit_bytes)
+  on table public.organizations to authenticated;
 
 alter table public.profiles add constraint profiles_primary_org_id_fkey
   foreign key (primary_org_id) references public.organizations (id) on delete set null;
@@ -68,6 +80,11 @@ create index org_members_user_id_idx on public.org_members (user_id);
 create index org_members_privileged_idx on public.org_members (user_id, org_id)
   where role in ('owner', 'manager');
 alter table public.org_members enable row level security;
+-- Managers add members below their rank (policy); role changes, removal and leaving go through
+-- the private functions, which own the rank rules.
+revoke all on table public.org_members from anon, authenticated, service_role;
+grant select on table public.org_members to authenticated;
+grant insert (org_id, user_id, role) on table public.org_members to authenticated;
 
 -- Org requests -----------------------------------------------------------------------------------
 -- Why: a user asks for an org; a platform admin decides once (ORG-1). Decisions are kept.
@@ -96,6 +113,10 @@ create index org_requests_org_id_idx on public.org_requests (org_id);
 create trigger org_requests_set_updated_at before update on public.org_requests
   for each row execute function private.set_updated_at();
 alter table public.org_requests enable row level security;
+-- Users file a request; the decision columns belong to approve/reject_org_request.
+revoke all on table public.org_requests from anon, authenticated, service_role;
+grant select on table public.org_requests to authenticated;
+grant insert (requested_by, name, type, message) on table public.org_requests to authenticated;
 
 -- Permission helpers -----------------------------------------------------------------------------
 -- Why security definer: policies on org_members would otherwise recurse into themselves; each
@@ -204,7 +225,7 @@ revoke all on function private.role_rank(public.org_role), private.is_platform_a
 grant execute on function private.role_rank(public.org_role), private.is_platform_admin(),
   private.is_platform_moderator(), private.org_role_of(uuid), private.is_org_member(uuid),
   private.has_org_role(uuid, public.org_role), private.my_org_ids(),
-  private.my_org_ids(public.org_role), private.shares_org_with(uuid) to authenticated, service_role;
+  private.my_org_ids(public.org_role), private.shares_org_with(uuid) to authenticated;
 
 -- Policies: profiles -----------------------------------------------------------------------------
 create policy "Users can read their own profile" on public.profiles
@@ -251,6 +272,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.guard_profile_update() from public;
 create trigger profiles_guard_update before update on public.profiles
   for each row execute function private.guard_profile_update();
 
@@ -270,7 +292,7 @@ create policy "Platform admins can update every organization" on public.organiza
 create policy "Platform admins can delete organizations" on public.organizations
   for delete to authenticated using ((select private.is_platform_admin()));
 
--- Why: owners edit name/bio/visibility; the quota and the slug belong to platform admins, and the
+-- Why: owners edit name/bio/visibility; the quota, slug and type belong to platform admins, and the
 -- join code changes only through refresh_join_code (so its timestamp stays truthful).
 create function private.guard_organization_update()
 returns trigger
@@ -280,9 +302,10 @@ as $$
 begin
   if private.is_end_user() and not private.is_platform_admin() then
     if new.storage_limit_bytes is distinct from old.storage_limit_bytes
-       or new.slug is distinct from old.slug or new.created_by is distinct from old.created_by then
+       or new.slug is distinct from old.slug or new.type is distinct from old.type
+       or new.created_by is distinct from old.created_by then
       raise exception 'FORBIDDEN' using errcode = '42501',
-        detail = 'Only platform admins change the slug or the storage limit.';
+        detail = 'Only platform admins change the slug, the type or the storage limit.';
     end if;
   end if;
   if (new.join_code is distinct from old.join_code)
@@ -293,6 +316,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.guard_organization_update() from public;
 create trigger organizations_guard_update before update on public.organizations
   for each row execute function private.guard_organization_update();
 
@@ -336,6 +360,7 @@ begin
   return coalesce(new, old);
 end
 $$;
+revoke all on function private.keep_an_owner() from public;
 create trigger org_members_keep_an_owner before update or delete on public.org_members
   for each row execute function private.keep_an_owner();
 create trigger org_members_forbid_org_change before update on public.org_members

@@ -14,6 +14,9 @@ create table public.org_storage_usage (
 comment on table public.org_storage_usage is
   'Bytes stored per org (originals + renditions) plus bytes reserved by uploads in flight.';
 alter table public.org_storage_usage enable row level security;
+-- Counters are written only by the quota functions and the media triggers (security definer).
+revoke all on table public.org_storage_usage from anon, authenticated, service_role;
+grant select on table public.org_storage_usage to authenticated;
 
 create policy "Staff can read their organization's storage usage" on public.org_storage_usage
   for select to authenticated using (org_id in (select private.my_org_ids('staff')));
@@ -80,8 +83,6 @@ $$;
 
 revoke all on function private.reserve_storage(uuid, bigint), private.release_storage(uuid, bigint)
   from public, anon, authenticated;
-grant execute on function private.reserve_storage(uuid, bigint), private.release_storage(uuid, bigint)
-  to service_role;
 
 -- Media assets -----------------------------------------------------------------------------------
 -- Why partitioned by range on a UUIDv7 id: the plan asks for monthly partitions by creation time.
@@ -135,11 +136,61 @@ create index media_assets_org_kind_created_idx on public.media_assets (org_id, k
 create index media_assets_org_status_idx on public.media_assets (org_id, status, created_at desc);
 create index media_assets_uploaded_by_idx on public.media_assets (uploaded_by);
 alter table public.media_assets enable row level security;
+-- Staff create an upload, store its multipart upload id, complete it, rename, re-kind and delete.
+-- Everything else (progress past the upload, playable, sizes after the declaration, keys,
+-- renditions, errors) is the worker's, and the storage prefix and original key are fixed at
+-- insert (media_assets_keys_in_own_prefix). guard_media_asset_write holds the values the caller
+-- may give the columns it shares with the worker.
+revoke all on table public.media_assets from anon, authenticated, service_role;
+grant select, delete on table public.media_assets to authenticated;
+grant insert (id, org_id, uploaded_by, name, kind, status, file_name, content_type, size_bytes,
+  storage_prefix, original_key) on table public.media_assets to authenticated;
+grant update (name, kind, upload_id, status, progress, processing_stage)
+  on table public.media_assets to authenticated;
 
 create trigger media_assets_set_updated_at before update on public.media_assets
   for each row execute function private.set_updated_at();
 create trigger media_assets_forbid_org_change before update on public.media_assets
   for each row execute function private.forbid_org_change();
+
+-- Why: status, progress, processing_stage and upload_id are shared with the worker, so a column
+-- grant cannot draw the line. An end user starts an asset as `uploading`, records the
+-- multipart upload id once while uploading, and completes the upload (uploading → uploaded,
+-- progress 0, stage queued); every later state is the worker's.
+create function private.guard_media_asset_write()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if not private.is_end_user() then
+    return new;
+  end if;
+  if tg_op = 'INSERT' then
+    if new.status <> 'uploading' then
+      raise exception 'FORBIDDEN' using errcode = '42501',
+        detail = 'A new video starts as an upload.';
+    end if;
+    return new;
+  end if;
+  if (new.status is distinct from old.status or new.progress is distinct from old.progress
+      or new.processing_stage is distinct from old.processing_stage)
+     and not (old.status = 'uploading' and new.status = 'uploaded' and new.progress = 0
+              and new.processing_stage = 'queued') then
+    raise exception 'FORBIDDEN' using errcode = '42501',
+      detail = 'Processing state is set by the media worker.';
+  end if;
+  if new.upload_id is distinct from old.upload_id
+     and not (old.status = 'uploading' and old.upload_id is null) then
+    raise exception 'FORBIDDEN' using errcode = '42501',
+      detail = 'The upload id is recorded once, while uploading.';
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.guard_media_asset_write() from public;
+create trigger media_assets_guard_write before insert or update on public.media_assets
+  for each row execute function private.guard_media_asset_write();
 
 create policy "Members can read their organization's media" on public.media_assets
   for select to authenticated using (org_id in (select private.my_org_ids()));
@@ -264,7 +315,7 @@ begin
         private.uuid_v7_floor(v_month + interval '1 month')
       );
       execute format('alter table public.%I enable row level security', v_name);
-      execute format('revoke all on table public.%I from anon, authenticated', v_name);
+      execute format('revoke all on table public.%I from anon, authenticated, service_role', v_name);
       execute format('comment on table public.%I is %L', v_name,
         'Monthly partition of media_assets; read it through the parent.');
       v_created := v_created + 1;
@@ -275,7 +326,6 @@ begin
 end
 $$;
 revoke all on function private.ensure_media_partitions(int, timestamptz) from public, anon, authenticated;
-grant execute on function private.ensure_media_partitions(int, timestamptz) to service_role;
 
 -- History starts in 2025 (the product's first uploads); the function keeps three months ahead.
 select private.ensure_media_partitions(3, '2025-01-01');
@@ -323,6 +373,12 @@ create trigger jobs_set_updated_at before update on public.jobs
 create trigger jobs_forbid_org_change before update on public.jobs
   for each row execute function private.forbid_org_change();
 alter table public.jobs enable row level security;
+-- Staff queue a transcode (upload completion) or an export; state, lease, attempts, progress and
+-- result are the job functions' (security definer), run by the worker.
+revoke all on table public.jobs from anon, authenticated, service_role;
+grant select on table public.jobs to authenticated;
+grant insert (org_id, media_asset_id, type, payload, idempotency_key, created_by)
+  on table public.jobs to authenticated;
 
 create policy "Staff can read their organization's jobs" on public.jobs
   for select to authenticated using (org_id in (select private.my_org_ids('staff')));
@@ -342,6 +398,8 @@ create policy "Platform admins can delete jobs" on public.jobs
   for delete to authenticated using ((select private.is_platform_admin()));
 
 -- Job lifecycle (the worker, through the service connection) -------------------------------------
+-- The worker and the edge functions' privileged steps connect as postgres, the owner, so these
+-- are executable by no API role.
 
 -- Claim the oldest runnable job: queued and due, or running with an expired lease (its worker
 -- died). skip locked lets many workers poll without blocking each other or double-claiming.
@@ -565,12 +623,6 @@ revoke all on function
   private.fail_job(uuid, text, text, text, boolean), private.release_job(uuid, text),
   private.fail_exhausted_jobs(), private.delete_finished_jobs(interval)
   from public, anon, authenticated;
-grant execute on function
-  private.claim_next_job(text, int, public.job_type[]), private.claim_job(uuid, text, int),
-  private.heartbeat_job(uuid, text, int, real), private.complete_job(uuid, text, jsonb),
-  private.fail_job(uuid, text, text, text, boolean), private.release_job(uuid, text),
-  private.fail_exhausted_jobs(), private.delete_finished_jobs(interval)
-  to service_role;
 
 -- Scheduling where pg_cron exists (Supabase); locally the platform calls the functions at start.
 do $$

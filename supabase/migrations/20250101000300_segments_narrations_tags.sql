@@ -47,6 +47,10 @@ create trigger groups_set_updated_at before update on public.groups
 create trigger groups_forbid_org_change before update on public.groups
   for each row execute function private.forbid_org_change();
 alter table public.groups enable row level security;
+revoke all on table public.groups from anon, authenticated, service_role;
+grant select, delete on table public.groups to authenticated;
+grant insert (org_id, name, description, created_by) on table public.groups to authenticated;
+grant update (name, description) on table public.groups to authenticated;
 create policy "Members can read their organization's groups" on public.groups
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can create groups" on public.groups
@@ -77,6 +81,9 @@ create index group_members_user_id_idx on public.group_members (user_id);
 create trigger group_members_forbid_org_change before update on public.group_members
   for each row execute function private.forbid_org_change();
 alter table public.group_members enable row level security;
+revoke all on table public.group_members from anon, authenticated, service_role;
+grant select, delete on table public.group_members to authenticated;
+grant insert (group_id, org_id, user_id) on table public.group_members to authenticated;
 create policy "Members can read their organization's group members" on public.group_members
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can add group members" on public.group_members
@@ -134,6 +141,12 @@ create trigger segments_within_media before insert or update of start_seconds, e
   on public.segments for each row execute function private.check_segment_within_media();
 
 alter table public.segments enable row level security;
+-- The timing editor moves a clip and renames it; which match it belongs to is fixed.
+revoke all on table public.segments from anon, authenticated, service_role;
+grant select, delete on table public.segments to authenticated;
+grant insert (org_id, media_asset_id, start_seconds, end_seconds, source, title, created_by)
+  on table public.segments to authenticated;
+grant update (start_seconds, end_seconds, title) on table public.segments to authenticated;
 create policy "Members can read their organization's segments" on public.segments
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can create segments" on public.segments
@@ -206,7 +219,8 @@ create trigger narrations_forbid_org_change before update on public.narrations
   for each row execute function private.forbid_org_change();
 
 -- Why: the source is a snapshot of the author's role (NARR-3), set by the database so it cannot be
--- spoofed; an edit of the text drops the embedding so it is recomputed, never stale.
+-- spoofed; an edit of the text drops the embedding so it is recomputed, never stale. It also holds
+-- the transcription columns to what the caller may say about them.
 create function private.prepare_narration()
 returns trigger
 language plpgsql security definer
@@ -232,6 +246,25 @@ begin
     new.source_type := old.source_type;
     new.author_id := old.author_id;
   end if;
+  -- The caller shares the transcription columns with the transcription job: a note starts done
+  -- (typed) or pending (recorded, its audio under its own key), and the caller may only ask again
+  -- (back to pending, error cleared); done, failed and the error text are the job's.
+  if tg_op = 'INSERT' and private.is_end_user()
+     and (new.transcription_status is distinct from
+            case when new.audio_key is null then 'done' else 'pending' end
+          or (new.audio_key is not null and not starts_with(new.audio_key,
+                'orgs/' || new.org_id::text || '/narrations/' || new.id::text || '/'))) then
+    raise exception 'FORBIDDEN' using errcode = '42501',
+      detail = 'Transcription state and recording keys are set by the transcription job.';
+  end if;
+  if tg_op = 'UPDATE' and private.is_end_user()
+     and ((new.transcription_status is distinct from old.transcription_status
+           and (new.transcription_status <> 'pending' or new.audio_key is null))
+          or (new.transcription_error is distinct from old.transcription_error
+              and new.transcription_error is not null)) then
+    raise exception 'FORBIDDEN' using errcode = '42501',
+      detail = 'Transcription state is set by the transcription job.';
+  end if;
   return new;
 end
 $$;
@@ -240,6 +273,16 @@ create trigger narrations_prepare before insert or update on public.narrations
   for each row execute function private.prepare_narration();
 
 alter table public.narrations enable row level security;
+-- The author writes the text (and its embedding, refreshed in the same transaction) and asks for a
+-- transcription; source_type is prepare_narration's, the transcript of a recording the
+-- transcription job's (prepare_narration holds the values the caller may give).
+revoke all on table public.narrations from anon, authenticated, service_role;
+grant select, delete on table public.narrations to authenticated;
+grant insert (id, org_id, media_asset_id, segment_id, author_id, input_type, raw_transcript,
+  language, audio_key, audio_duration_seconds, start_seconds, end_seconds, transcription_status)
+  on table public.narrations to authenticated;
+grant update (raw_transcript, clean_transcript, transcription_status, transcription_error,
+  embedding, embedding_model) on table public.narrations to authenticated;
 create policy "Members can read their organization's narrations" on public.narrations
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Moderators can read every narration" on public.narrations
@@ -271,6 +314,8 @@ create table public.tag_taxonomy_versions (
 );
 comment on table public.tag_taxonomy_versions is 'Published versions of the rugby tag taxonomy.';
 alter table public.tag_taxonomy_versions enable row level security;
+revoke all on table public.tag_taxonomy_versions from anon, authenticated, service_role;
+grant select on table public.tag_taxonomy_versions to authenticated;
 create policy "Signed-in users can read taxonomy versions" on public.tag_taxonomy_versions
   for select to authenticated using (true);
 create policy "Platform admins can publish taxonomy versions" on public.tag_taxonomy_versions
@@ -291,6 +336,8 @@ create table public.taxonomy_tags (
 comment on table public.taxonomy_tags is 'The canonical action and context tag keys of each taxonomy version.';
 create index taxonomy_tags_type_key_idx on public.taxonomy_tags (type, key);
 alter table public.taxonomy_tags enable row level security;
+revoke all on table public.taxonomy_tags from anon, authenticated, service_role;
+grant select on table public.taxonomy_tags to authenticated;
 create policy "Signed-in users can read the taxonomy" on public.taxonomy_tags
   for select to authenticated using (true);
 create policy "Platform admins can add taxonomy tags" on public.taxonomy_tags
@@ -361,6 +408,10 @@ create trigger segment_tags_check_key before insert or update on public.segment_
   for each row execute function private.check_tag_key();
 
 alter table public.segment_tags enable row level security;
+revoke all on table public.segment_tags from anon, authenticated, service_role;
+grant select, delete on table public.segment_tags to authenticated;
+grant insert (org_id, segment_id, tag_type, tag_key, tagged_user_id, source, created_by)
+  on table public.segment_tags to authenticated;
 create policy "Members can read their organization's segment tags" on public.segment_tags
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can tag segments" on public.segment_tags
@@ -409,6 +460,12 @@ create index tag_suggestions_decided_by_idx on public.tag_suggestions (decided_b
 create trigger tag_suggestions_forbid_org_change before update on public.tag_suggestions
   for each row execute function private.forbid_org_change();
 alter table public.tag_suggestions enable row level security;
+-- Staff generate suggestions and decide them.
+revoke all on table public.tag_suggestions from anon, authenticated, service_role;
+grant select on table public.tag_suggestions to authenticated;
+grant insert (org_id, segment_id, tag_type, tag_key, taxonomy_version, confidence)
+  on table public.tag_suggestions to authenticated;
+grant update (status, decided_by, decided_at) on table public.tag_suggestions to authenticated;
 create policy "Staff can read their organization's tag suggestions" on public.tag_suggestions
   for select to authenticated using (org_id in (select private.my_org_ids('staff')));
 create policy "Staff can add tag suggestions" on public.tag_suggestions
@@ -442,6 +499,9 @@ create trigger segment_insights_set_updated_at before update on public.segment_i
 create trigger segment_insights_forbid_org_change before update on public.segment_insights
   for each row execute function private.forbid_org_change();
 alter table public.segment_insights enable row level security;
+-- Generated rows are stored by a named service step; callers only read them.
+revoke all on table public.segment_insights from anon, authenticated, service_role;
+grant select on table public.segment_insights to authenticated;
 create policy "Members can read their organization's segment insights" on public.segment_insights
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can store segment insights" on public.segment_insights
@@ -477,6 +537,8 @@ create trigger match_intelligence_set_updated_at before update on public.match_i
 create trigger match_intelligence_forbid_org_change before update on public.match_intelligence
   for each row execute function private.forbid_org_change();
 alter table public.match_intelligence enable row level security;
+revoke all on table public.match_intelligence from anon, authenticated, service_role;
+grant select on table public.match_intelligence to authenticated;
 create policy "Members can read their organization's match intelligence" on public.match_intelligence
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can store match intelligence" on public.match_intelligence

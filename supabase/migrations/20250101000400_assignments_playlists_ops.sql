@@ -56,9 +56,12 @@ as $$
   select p.assignment_id from public.assignment_progress p where p.user_id = (select auth.uid())
 $$;
 revoke all on function private.my_assignment_ids() from public, anon;
-grant execute on function private.my_assignment_ids() to authenticated, service_role;
+grant execute on function private.my_assignment_ids() to authenticated;
 
 alter table public.assignments enable row level security;
+revoke all on table public.assignments from anon, authenticated, service_role;
+grant select, delete on table public.assignments to authenticated;
+grant insert (org_id, title, description, due_at, created_by) on table public.assignments to authenticated;
 create policy "Staff can read their organization's assignments" on public.assignments
   for select to authenticated using (org_id in (select private.my_org_ids('staff')));
 create policy "Recipients can read their assignments" on public.assignments
@@ -75,6 +78,10 @@ create policy "Staff can delete assignments" on public.assignments
 select private.add_platform_admin_policies('assignments');
 
 alter table public.assignment_progress enable row level security;
+-- Recipients are added by private.init_assignment_progress and progress is recorded by
+-- private.record_segment_watch (both security definer): callers only read it.
+revoke all on table public.assignment_progress from anon, authenticated, service_role;
+grant select on table public.assignment_progress to authenticated;
 create policy "Staff can read their organization's assignment progress" on public.assignment_progress
   for select to authenticated using (org_id in (select private.my_org_ids('staff')));
 create policy "Recipients can read their own progress" on public.assignment_progress
@@ -117,6 +124,10 @@ create index assignment_targets_group_id_idx on public.assignment_targets (group
 create trigger assignment_targets_forbid_org_change before update on public.assignment_targets
   for each row execute function private.forbid_org_change();
 alter table public.assignment_targets enable row level security;
+revoke all on table public.assignment_targets from anon, authenticated, service_role;
+grant select on table public.assignment_targets to authenticated;
+grant insert (assignment_id, org_id, target_type, user_id, group_id)
+  on table public.assignment_targets to authenticated;
 create policy "Staff can read their organization's assignment targets" on public.assignment_targets
   for select to authenticated using (org_id in (select private.my_org_ids('staff')));
 create policy "Recipients can read the targets of their assignments" on public.assignment_targets
@@ -149,6 +160,9 @@ create index assignment_segments_org_id_idx on public.assignment_segments (org_i
 create trigger assignment_segments_forbid_org_change before update on public.assignment_segments
   for each row execute function private.forbid_org_change();
 alter table public.assignment_segments enable row level security;
+revoke all on table public.assignment_segments from anon, authenticated, service_role;
+grant select on table public.assignment_segments to authenticated;
+grant insert (assignment_id, segment_id, org_id, position) on table public.assignment_segments to authenticated;
 create policy "Staff can read their organization's assignment segments" on public.assignment_segments
   for select to authenticated using (org_id in (select private.my_org_ids('staff')));
 create policy "Recipients can read the segments of their assignments" on public.assignment_segments
@@ -184,6 +198,11 @@ create trigger playlists_set_updated_at before update on public.playlists
 create trigger playlists_forbid_org_change before update on public.playlists
   for each row execute function private.forbid_org_change();
 alter table public.playlists enable row level security;
+revoke all on table public.playlists from anon, authenticated, service_role;
+grant select, delete on table public.playlists to authenticated;
+grant insert (org_id, name, description, created_by) on table public.playlists to authenticated;
+-- updated_at: adding a clip touches the playlist so lists sort by last change.
+grant update (name, description, updated_at) on table public.playlists to authenticated;
 create policy "Members can read their organization's playlists" on public.playlists
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can create playlists" on public.playlists
@@ -212,6 +231,10 @@ create index playlist_segments_org_id_idx on public.playlist_segments (org_id);
 create trigger playlist_segments_forbid_org_change before update on public.playlist_segments
   for each row execute function private.forbid_org_change();
 alter table public.playlist_segments enable row level security;
+revoke all on table public.playlist_segments from anon, authenticated, service_role;
+grant select, delete on table public.playlist_segments to authenticated;
+grant insert (playlist_id, segment_id, org_id, position) on table public.playlist_segments to authenticated;
+grant update (position) on table public.playlist_segments to authenticated;
 create policy "Members can read their organization's playlist segments" on public.playlist_segments
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can add playlist segments" on public.playlist_segments
@@ -236,6 +259,9 @@ create index playlist_tags_org_tag_idx on public.playlist_tags (org_id, tag);
 create trigger playlist_tags_forbid_org_change before update on public.playlist_tags
   for each row execute function private.forbid_org_change();
 alter table public.playlist_tags enable row level security;
+revoke all on table public.playlist_tags from anon, authenticated, service_role;
+grant select, delete on table public.playlist_tags to authenticated;
+grant insert (playlist_id, org_id, tag) on table public.playlist_tags to authenticated;
 create policy "Members can read their organization's playlist tags" on public.playlist_tags
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Staff can add playlist tags" on public.playlist_tags
@@ -277,6 +303,11 @@ create index viewing_sessions_assignment_id_idx on public.viewing_sessions (assi
 create trigger viewing_sessions_forbid_org_change before update on public.viewing_sessions
   for each row execute function private.forbid_org_change();
 alter table public.viewing_sessions enable row level security;
+revoke all on table public.viewing_sessions from anon, authenticated, service_role;
+grant select on table public.viewing_sessions to authenticated;
+grant insert (org_id, user_id, media_asset_id, segment_id, assignment_id)
+  on table public.viewing_sessions to authenticated;
+grant update (watched_seconds, ended_at) on table public.viewing_sessions to authenticated;
 create policy "Viewers can read their own sessions" on public.viewing_sessions
   for select to authenticated using (user_id = (select auth.uid()));
 create policy "Staff can read their organization's sessions" on public.viewing_sessions
@@ -313,6 +344,9 @@ create index compute_devices_current_job_id_idx on public.compute_devices (curre
 create trigger compute_devices_set_updated_at before update on public.compute_devices
   for each row execute function private.set_updated_at();
 alter table public.compute_devices enable row level security;
+-- Heartbeats come from the worker's own connection; admins only read them.
+revoke all on table public.compute_devices from anon, authenticated, service_role;
+grant select on table public.compute_devices to authenticated;
 create policy "Platform admins can read compute devices" on public.compute_devices
   for select to authenticated using ((select private.is_platform_admin()));
 create policy "Platform admins can delete compute devices" on public.compute_devices
@@ -327,7 +361,8 @@ as $$
   select case when p_last_heartbeat_at < now() - interval '60 seconds' then 'offline'::public.device_status
               else p_status end
 $$;
-grant execute on function private.device_status(public.device_status, timestamptz) to authenticated, service_role;
+revoke all on function private.device_status(public.device_status, timestamptz) from public;
+grant execute on function private.device_status(public.device_status, timestamptz) to authenticated;
 
 -- Storage cleanup queue --------------------------------------------------------------------------
 -- Why: deleting an asset row must never orphan its stored objects; the row's delete enqueues its
@@ -346,6 +381,9 @@ create table public.storage_cleanup_queue (
 comment on table public.storage_cleanup_queue is 'Object-storage prefixes waiting to be deleted.';
 create index storage_cleanup_queue_pending_idx on public.storage_cleanup_queue (created_at) where processed_at is null;
 alter table public.storage_cleanup_queue enable row level security;
+-- Written by the delete trigger and the service's cleanup steps only (the sequence too).
+revoke all on table public.storage_cleanup_queue from anon, authenticated, service_role;
+revoke all on sequence public.storage_cleanup_queue_id_seq from anon, authenticated, service_role;
 create policy "Platform admins can read the storage cleanup queue" on public.storage_cleanup_queue
   for select to authenticated using ((select private.is_platform_admin()));
 
@@ -380,6 +418,9 @@ create table public.waitlist (
 comment on table public.waitlist is 'People waiting for access, from the public waitlist form.';
 create unique index waitlist_email_key on public.waitlist (lower(email));
 alter table public.waitlist enable row level security;
+-- The public form inserts as anon (and reads nothing back: a duplicate is a unique violation).
+revoke all on table public.waitlist from anon, authenticated, service_role;
+grant insert (email, name, organization, role, message) on table public.waitlist to anon;
 create policy "Visitors can join the waitlist" on public.waitlist
   for insert to anon with check (confirmed_at is null);
 create policy "Signed-in users can join the waitlist" on public.waitlist

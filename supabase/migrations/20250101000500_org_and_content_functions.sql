@@ -373,9 +373,11 @@ end
 $$;
 
 -- Watching ≥ 50 % of a segment completes it for the viewer (FEED-2); all done → completed_at.
+-- Why definer: the progress columns have one writer, this function, so the caller holds no update
+-- grant on them; it touches only the caller's own row (user_id = auth.uid()).
 create function private.record_segment_watch(p_assignment_id uuid, p_segment_id uuid, p_fraction real)
 returns public.assignment_progress
-language plpgsql
+language plpgsql security definer
 set search_path = ''
 as $$
 declare
@@ -631,6 +633,4 @@ grant execute on function
   private.init_assignment_progress(uuid), private.record_segment_watch(uuid, uuid, real),
   private.org_stats(uuid), private.match_coverage(uuid), private.match_overview(uuid, int),
   private.search_narrations(uuid, text, extensions.halfvec, uuid, int, int, int)
-  to authenticated, service_role;
-grant execute on function private.generate_join_code(), private.slugify(text), private.unique_slug(text)
-  to service_role;
+  to authenticated;

@@ -45,12 +45,13 @@ comment on table public.match_stats is
 create index match_stats_org_asset_idx on public.match_stats (org_id, media_asset_id desc);
 
 alter table public.match_stats enable row level security;
+-- Only the triggers below write it; a hand-edited count would silently disagree with the rows.
+revoke all on table public.match_stats from anon, authenticated, service_role;
+grant select on table public.match_stats to authenticated;
 create policy "Members can read their organization's match stats" on public.match_stats
   for select to authenticated using (org_id in (select private.my_org_ids()));
 create policy "Platform admins can read every match stats row" on public.match_stats
   for select to authenticated using ((select private.is_platform_admin()));
--- Only the triggers below write it; a hand-edited count would silently disagree with the rows.
-revoke insert, update, delete, truncate on public.match_stats from anon, authenticated, service_role;
 
 create function private.create_match_stats()
 returns trigger

@@ -116,4 +116,4 @@ revoke all on function private.any_lexeme_query(text),
   private.search_knowledge(uuid, text, extensions.halfvec, uuid, int, int, int) from public, anon;
 grant execute on function private.any_lexeme_query(text),
   private.search_knowledge(uuid, text, extensions.halfvec, uuid, int, int, int)
-  to authenticated, service_role;
+  to authenticated;

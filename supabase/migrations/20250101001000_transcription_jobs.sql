@@ -87,5 +87,3 @@ $$;
 
 revoke all on function private.defer_job(uuid, text, int), private.due_jobs(public.job_type, int),
   private.reconcile_transcriptions() from public, anon, authenticated;
-grant execute on function private.defer_job(uuid, text, int), private.due_jobs(public.job_type, int),
-  private.reconcile_transcriptions() to service_role;

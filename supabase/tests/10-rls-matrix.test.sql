@@ -3,8 +3,11 @@
 -- Each expectation is four letters (select, insert, update, delete); a letter means allowed, '-'
 -- refused. A refused select sees no row; a refused insert raises; a refused update or delete
 -- changes no row (RLS filters it) or raises. Every statement targets an org-A fixture.
+-- This is the policies' matrix: the grants in front of them allow less (05-privileges), so every
+-- table privilege is given here for the transaction and the policies alone decide.
 begin;
 select tests.create_world();
+select tests.grant_every_table_privilege();
 
 create temp table matrix (tbl text, role text, expected text, sel text, ins text, upd text, del text);
 create temp table roles (ord int, role text, identity text);

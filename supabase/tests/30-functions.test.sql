@@ -1,7 +1,7 @@
 -- The atomic SQL functions: org requests, join codes, rank rules, quota, the job lease, stats,
 -- coverage and hybrid search — including who must be refused.
 begin;
-select plan(48);
+select plan(49);
 select tests.create_world();
 
 -- Security definer functions refused where they must be ---------------------------------------
@@ -33,7 +33,9 @@ select throws_ok($$select private.refresh_join_code(tests.fx('org_a'))$$, '42501
 select tests.authenticate_as('staff_a');
 select ok((select join_code ~ '^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}$' from private.refresh_join_code(tests.fx('org_a'))), 'staff refresh an 8-char unambiguous join code');
 select tests.authenticate_as('owner_a');
-select throws_ok($$update public.organizations set join_code = 'AAAAAAAA' where id = tests.fx('org_a')$$, '42501', 'FORBIDDEN', 'even an owner changes the join code only through refresh');
+select throws_ok($$update public.organizations set join_code = 'AAAAAAAA' where id = tests.fx('org_a')$$, '42501', null, 'even an owner changes the join code only through refresh (no column grant)');
+select tests.reset_role();
+select throws_ok($$update public.organizations set join_code = 'AAAAAAAA' where id = tests.fx('org_a')$$, '42501', 'FORBIDDEN', 'and the guard trigger refuses it to the owner role too');
 select tests.authenticate_as('loner');
 select throws_ok($$select private.join_org_by_code('  ')$$, '22023', 'JOIN_CODE_REQUIRED', 'an empty code is required');
 select throws_ok($$select private.join_org_by_code('ZZZZZZZZ')$$, 'P0002', 'JOIN_CODE_INVALID', 'an unknown code is invalid');
@@ -68,7 +70,7 @@ select lives_ok($$select private.remove_member(tests.fx('org_a'), tests.fx('user
 select tests.authenticate_as('owner_a');
 select throws_ok($$select private.leave_org(tests.fx('org_a'))$$, '55000', 'OWNER_CANNOT_LEAVE', 'owners cannot leave');
 select tests.authenticate_as('admin');
-select throws_ok($$delete from public.org_members where org_id = tests.fx('org_a') and user_id = tests.fx('user_owner_a')$$, '55000', 'LAST_OWNER', 'the last owner cannot be removed');
+select throws_ok($$select private.remove_member(tests.fx('org_a'), tests.fx('user_owner_a'))$$, '55000', 'LAST_OWNER', 'the last owner cannot be removed, not even by a platform admin');
 
 -- Quota (ORG-5) ---------------------------------------------------------------------------------
 select tests.reset_role();
@@ -83,15 +85,15 @@ select throws_ok($$insert into public.media_assets (id, org_id, name, file_name,
   select id2, tests.fx('org_b'), 'Too big', 'b.mp4', 'video/mp4', 1000, 'orgs/' || tests.fx('org_b') || '/media/' || id2 || '/', 'orgs/' || tests.fx('org_b') || '/media/' || id2 || '/original/source.mp4' from new_ids$$,
   '54000', 'QUOTA_EXCEEDED', 'an upload over quota is refused with a quota error');
 select is((select reserved_bytes from public.org_storage_usage where org_id = tests.fx('org_b')), 2500::bigint, 'the reservation is counted');
-update public.media_assets set status = 'uploaded' where id = (select id1 from new_ids);
+update public.media_assets set status = 'uploaded', progress = 0, processing_stage = 'queued' where id = (select id1 from new_ids);
 select is((select array[reserved_bytes, originals_bytes] from public.org_storage_usage where org_id = tests.fx('org_b')), array[0, 4500]::bigint[], 'completing the upload turns the reservation into stored bytes');
 delete from public.media_assets where id = (select id1 from new_ids);
 select is((select originals_bytes from public.org_storage_usage where org_id = tests.fx('org_b')), 2000::bigint, 'deleting media releases its bytes');
 select tests.reset_role();
 select ok(exists (select 1 from public.storage_cleanup_queue where media_asset_id = (select id1 from new_ids)), 'deleting media queues its stored objects for cleanup');
 
--- Jobs (TX-1) -----------------------------------------------------------------------------------
-select tests.authenticate_as_service_role();
+-- Jobs (TX-1): the worker's connection is postgres (the owner), not an API role ---------------------
+select tests.reset_role();
 select is((select id from private.claim_next_job('w1', 60)), (select id from public.jobs order by run_after, created_at limit 1), 'the oldest queued job is claimed');
 select is((select count(*)::int from private.claim_job((select id from public.jobs where lease_owner = 'w1'), 'w2', 60)), 0, 'a live lease cannot be claimed by another worker');
 select ok(private.heartbeat_job((select id from public.jobs where lease_owner = 'w1'), 'w1', 60, 0.5), 'the owner extends the lease');

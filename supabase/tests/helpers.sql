@@ -110,6 +110,27 @@ $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
+-- The layers behind the grants (RLS policies, composite keys, guard triggers) are tested on their
+-- own: this gives anon and authenticated every table privilege on every public table for the rest
+-- of the test's transaction, as if a grant had been added by mistake. The grants themselves are
+-- 05-privileges and 06-protected-columns. Run it as postgres (the owner).
+create or replace function tests.grant_every_table_privilege()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_table regclass;
+begin
+  for v_table in
+    select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition
+  loop
+    execute format('grant select, insert, update, delete on table %s to anon, authenticated', v_table);
+  end loop;
+end
+$$;
+
 -- Runs one statement as a test identity inside a subtransaction that is always rolled back, and
 -- reports what happened: 'rows:N' (N = rows seen or changed) or 'error:SQLSTATE'. The identity
 -- switch lives inside the subtransaction too, so the caller's role is untouched afterwards.

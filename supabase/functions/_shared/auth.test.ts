@@ -9,21 +9,36 @@ const jwk = { ...(await jose.exportJWK(signing.publicKey)), kid: 'k1', alg: 'ES2
 
 // Env is process-wide and later test modules read the platform's values, so every test sets its
 // own and restores them, against its own JWKS server (fetched exactly as in production).
-const ENV_KEYS = ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_JWT_ISSUER', 'SUPABASE_JWT_SECRET']
+const ENV_KEYS = [
+  'SUPABASE_URL',
+  'SUPABASE_ANON_KEY',
+  'SUPABASE_SERVICE_ROLE_KEY',
+  'SUPABASE_PUBLISHABLE_KEYS',
+  'SUPABASE_SECRET_KEYS',
+  'SUPABASE_JWKS',
+  'SUPABASE_JWT_ISSUER',
+  'SUPABASE_JWT_SECRET',
+  'SB_JWT_ISSUER',
+  'JWT_SECRET',
+]
 let base = ''
+let jwksFetches = 0
 
-async function withJwks(fn: () => Promise<void>) {
-  const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, (req) =>
-    new URL(req.url).pathname === '/auth/v1/.well-known/jwks.json'
-      ? Response.json({ keys: [jwk] })
-      : new Response('no', { status: 404 }),
-  )
+/** Runs `fn` against an issuer whose JWKS endpoint serves `served` (404 when undefined). */
+async function withJwks(fn: () => Promise<void>, served: jose.JWK[] | undefined = [jwk]) {
+  jwksFetches = 0
+  const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, (req) => {
+    if (new URL(req.url).pathname !== '/auth/v1/.well-known/jwks.json' || !served) {
+      return new Response('no', { status: 404 })
+    }
+    jwksFetches++
+    return Response.json({ keys: served })
+  })
   const saved = ENV_KEYS.map((k) => [k, Deno.env.get(k)] as const)
+  for (const key of ENV_KEYS) Deno.env.delete(key)
   base = `http://127.0.0.1:${server.addr.port}`
   Deno.env.set('SUPABASE_URL', base)
   Deno.env.set('SUPABASE_ANON_KEY', 'sb_publishable_rugbycodex_local')
-  Deno.env.delete('SUPABASE_JWT_ISSUER')
-  Deno.env.delete('SUPABASE_JWT_SECRET')
   try {
     await fn()
   } finally {
@@ -112,5 +127,85 @@ Deno.test('legacy HS256 works only with the configured secret', () =>
     Deno.env.set('SUPABASE_JWT_SECRET', secret)
     assert.equal((await authenticate(request(await hs256(secret)))).id, claims.sub)
     await assert401(await hs256('wrong-secret-wrong-secret-wrong-secret'))
+  }),
+)
+
+Deno.test(
+  'legacy HS256 works with JWT_SECRET, the name a project secret can have in production',
+  () =>
+    withJwks(async () => {
+      const secret = 'project-legacy-secret-project-legacy-secret'
+      Deno.env.set('JWT_SECRET', secret)
+      assert.equal((await authenticate(request(await hs256(secret)))).id, claims.sub)
+      await assert401(await hs256('wrong-secret-wrong-secret-wrong-secret'))
+    }),
+)
+
+Deno.test('SUPABASE_JWKS, as hosted injects it, is used before the JWKS endpoint', async () => {
+  // The issuer's endpoint is down (404): only the inline set can verify the token.
+  await withJwks(async () => {
+    Deno.env.set('SUPABASE_JWKS', JSON.stringify({ keys: [jwk] }))
+    assert.equal((await authenticate(request(await sign()))).id, claims.sub)
+    await assert401(await sign({}, { key: stranger.privateKey }))
+    // A bare array of keys is accepted too.
+    Deno.env.set('SUPABASE_JWKS', JSON.stringify([jwk]))
+    assert.equal((await authenticate(request(await sign()))).id, claims.sub)
+    assert.equal(jwksFetches, 0)
+  }, undefined)
+})
+
+Deno.test(
+  'a kid newer than SUPABASE_JWKS (a rotation since deploy) is looked up at the issuer',
+  async () => {
+    const rotated = { ...(await jose.exportJWK(stranger.publicKey)), kid: 'k2', alg: 'ES256' }
+    await withJwks(async () => {
+      Deno.env.set('SUPABASE_JWKS', JSON.stringify({ keys: [jwk] }))
+      const token = await sign({}, { key: stranger.privateKey, kid: 'k2' })
+      assert.equal((await authenticate(request(token))).id, claims.sub)
+      // The issuer does not vouch for a key it does not publish.
+      await assert401(await sign({}, { key: signing.privateKey, kid: 'k2' }))
+    }, [jwk, rotated])
+  },
+)
+
+Deno.test('HS256 through an oct key in SUPABASE_JWKS (what the Supabase CLI injects)', () =>
+  withJwks(async () => {
+    const secret = 'cli-legacy-secret-cli-legacy-secret-cli-legacy'
+    const oct = {
+      kty: 'oct',
+      k: btoa(secret).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'),
+    }
+    Deno.env.set('SUPABASE_JWKS', JSON.stringify({ keys: [jwk, oct] }))
+    assert.equal((await authenticate(request(await hs256(secret)))).id, claims.sub)
+    await assert401(await hs256('wrong-secret-wrong-secret-wrong-secret'))
+  }),
+)
+
+Deno.test('the issuer is derived from SUPABASE_URL; SB_JWT_ISSUER overrides it', () =>
+  withJwks(async () => {
+    await assert401(await sign({}, { iss: 'https://auth.club.example/auth/v1' }))
+    Deno.env.set('SB_JWT_ISSUER', 'https://auth.club.example/auth/v1')
+    const user = await authenticate(
+      request(await sign({}, { iss: 'https://auth.club.example/auth/v1' })),
+    )
+    assert.equal(user.id, claims.sub)
+    await assert401(await sign())
+  }),
+)
+
+Deno.test('API keys under the current and the legacy names are never a user session', () =>
+  withJwks(async () => {
+    Deno.env.delete('SUPABASE_ANON_KEY')
+    Deno.env.set('SUPABASE_PUBLISHABLE_KEYS', JSON.stringify({ default: 'publishable-custom' }))
+    Deno.env.set('SUPABASE_SECRET_KEYS', JSON.stringify({ default: 'secret-custom' }))
+    Deno.env.set('SUPABASE_SERVICE_ROLE_KEY', 'legacy-service-role')
+    for (const key of [
+      'publishable-custom',
+      'secret-custom',
+      'legacy-service-role',
+      'sb_secret_x',
+    ]) {
+      await assert401(key)
+    }
   }),
 )

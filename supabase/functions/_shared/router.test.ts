@@ -59,10 +59,10 @@ Deno.test('a malformed %-escape in a path parameter is a 404, not a crash', asyn
   assert.equal((await res.json()).error.code, 'NOT_FOUND')
 })
 
-Deno.test('unknown route 404, wrong method 405, preflight 204, all with the envelope', async () => {
+Deno.test('unknown route 401 (a user route exists), wrong method 405, preflight 204', async () => {
   const missing = await call('/nope/deeper')
-  assert.equal(missing.status, 404)
-  assert.equal((await missing.json()).error.code, 'NOT_FOUND')
+  assert.equal(missing.status, 401)
+  assert.equal((await missing.json()).error.code, 'UNAUTHORIZED')
   const wrong = await call('/boom')
   assert.equal(wrong.status, 405)
   assert.equal((await wrong.json()).error.code, 'METHOD_NOT_ALLOWED')
@@ -138,3 +138,171 @@ Deno.test('bad-token floods are throttled per IP before authentication', async (
     setCacheBackend(undefined)
   }
 })
+
+// Key env is process-wide and later test modules read the platform's values: each test sets its
+// own and restores them.
+const KEY_ENV = [
+  'SUPABASE_PUBLISHABLE_KEYS',
+  'SUPABASE_SECRET_KEYS',
+  'SUPABASE_ANON_KEY',
+  'SUPABASE_SERVICE_ROLE_KEY',
+]
+
+async function withKeys(values: Record<string, string>, fn: () => Promise<void>) {
+  const saved = KEY_ENV.map((k) => [k, Deno.env.get(k)] as const)
+  for (const key of KEY_ENV) Deno.env.delete(key)
+  for (const [key, value] of Object.entries(values)) Deno.env.set(key, value)
+  setCacheBackend(new MemoryBackend())
+  try {
+    await fn()
+  } finally {
+    setCacheBackend(undefined)
+    for (const [key, value] of saved) {
+      if (value === undefined) Deno.env.delete(key)
+      else Deno.env.set(key, value)
+    }
+  }
+}
+
+const modes = createRouter('narrations', [
+  { method: 'GET', pattern: '/', handler: () => json({ user: true }) },
+  { method: 'PATCH', pattern: '/:id', handler: () => json({ user: true }) },
+  {
+    method: 'GET',
+    pattern: '/open/available',
+    auth: 'publishable',
+    handler: ({ authMode }) => json({ authMode }),
+  },
+  {
+    method: 'POST',
+    pattern: '/jobs/sweep',
+    auth: ['secret', 'user'],
+    handler: ({ authMode }) => json({ authMode }),
+  },
+  { method: 'GET', pattern: '/:id/hls/*', auth: 'token', handler: () => json({ token: true }) },
+])
+
+const hit = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  modes(new Request(`http://127.0.0.1/narrations${path}`, { method, headers }))
+
+async function status(res: Response): Promise<number> {
+  if (res.status === 401) {
+    assert.equal((await res.json()).error.code, 'UNAUTHORIZED')
+    assert.ok(res.headers.get('x-request-id'))
+  } else await res.body?.cancel()
+  return res.status
+}
+
+const NEW_KEYS = {
+  SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({
+    default: 'sb_publishable_new',
+    web: 'sb_publishable_web',
+  }),
+  SUPABASE_SECRET_KEYS: JSON.stringify({ default: 'sb_secret_new', cron: 'sb_secret_cron' }),
+}
+const LEGACY_KEYS = {
+  SUPABASE_ANON_KEY: 'legacy-anon-key',
+  SUPABASE_SERVICE_ROLE_KEY: 'legacy-service-role-key',
+}
+
+Deno.test('a path no route answers is 401 before it is 404 or 405, whatever public key comes', () =>
+  withKeys(NEW_KEYS, async () => {
+    const variants: Record<string, string>[] = [
+      {},
+      { apikey: 'sb_publishable_new' },
+      { apikey: 'sb_secret_new' },
+    ]
+    for (const headers of variants) {
+      assert.equal(await status(await hit('/nope/deeper', headers)), 401)
+      assert.equal(await status(await hit('/nope', headers, 'DELETE')), 401)
+      // /:id exists for PATCH only: the wrong method is not told apart either.
+      assert.equal(await status(await hit(`/${crypto.randomUUID()}`, headers)), 401)
+    }
+    // A path whose only route is public says 405 to the publishable key, and 401 without it.
+    assert.equal(
+      await status(await hit('/open/available', { apikey: 'sb_publishable_new' }, 'POST')),
+      405,
+    )
+    assert.equal(await status(await hit('/open/available', {}, 'POST')), 401)
+    const preflight = await hit('/nope/deeper', {}, 'OPTIONS')
+    assert.equal(preflight.status, 204)
+    assert.ok(preflight.headers.get('x-request-id'))
+    await preflight.body?.cancel()
+  }),
+)
+
+Deno.test(
+  'publishable routes take any publishable key in apikey, current or legacy names',
+  async () => {
+    const cases: [Record<string, string>, Record<string, string>, number][] = [
+      [NEW_KEYS, { apikey: 'sb_publishable_new' }, 200],
+      [NEW_KEYS, { apikey: 'sb_publishable_web' }, 200],
+      // supabase-js signed out: the key in apikey and as the bearer.
+      [NEW_KEYS, { apikey: 'sb_publishable_new', authorization: 'Bearer sb_publishable_new' }, 200],
+      [NEW_KEYS, { authorization: 'Bearer sb_publishable_new' }, 401],
+      [NEW_KEYS, { apikey: 'sb_publishable_guessed' }, 401],
+      [NEW_KEYS, { apikey: 'sb_secret_new' }, 401],
+      [NEW_KEYS, {}, 401],
+      [LEGACY_KEYS, { apikey: 'legacy-anon-key' }, 200],
+      [LEGACY_KEYS, { apikey: 'sb_publishable_new' }, 401],
+      [{ ...NEW_KEYS, ...LEGACY_KEYS }, { apikey: 'legacy-anon-key' }, 200],
+      [{ SUPABASE_PUBLISHABLE_KEYS: '{not json' }, { apikey: '{not json' }, 401],
+    ]
+    for (const [env, headers, expected] of cases) {
+      await withKeys(env, async () => {
+        const res = await hit('/open/available', headers)
+        assert.equal(res.status, expected, `${JSON.stringify(env)} ${JSON.stringify(headers)}`)
+        if (expected === 200) assert.deepEqual(await res.json(), { authMode: 'publishable' })
+        else await status(res)
+      })
+    }
+  },
+)
+
+Deno.test(
+  'secret routes take a secret key in apikey or as the bearer, current or legacy names',
+  async () => {
+    const cases: [Record<string, string>, Record<string, string>, number][] = [
+      [NEW_KEYS, { apikey: 'sb_secret_new' }, 200],
+      [NEW_KEYS, { apikey: 'sb_secret_cron' }, 200],
+      [NEW_KEYS, { authorization: 'Bearer sb_secret_new' }, 200],
+      [NEW_KEYS, { apikey: 'sb_secret_new', authorization: 'Bearer sb_secret_new' }, 200],
+      [LEGACY_KEYS, { authorization: 'Bearer legacy-service-role-key' }, 200],
+      [LEGACY_KEYS, { apikey: 'legacy-service-role-key' }, 200],
+      [NEW_KEYS, { apikey: 'sb_publishable_new' }, 401],
+      [NEW_KEYS, { authorization: 'Bearer sb_publishable_new', apikey: 'sb_publishable_new' }, 401],
+      [NEW_KEYS, { apikey: 'sb_secret_guessed' }, 401],
+      [NEW_KEYS, { authorization: 'Bearer legacy-service-role-key' }, 401],
+      [LEGACY_KEYS, { apikey: 'sb_secret_new' }, 401],
+      [NEW_KEYS, {}, 401],
+      [{ SUPABASE_SECRET_KEYS: '["sb_secret_new"]' }, { apikey: 'sb_secret_new' }, 401],
+    ]
+    for (const [env, headers, expected] of cases) {
+      await withKeys(env, async () => {
+        const res = await hit('/jobs/sweep', headers, 'POST')
+        assert.equal(res.status, expected, `${JSON.stringify(env)} ${JSON.stringify(headers)}`)
+        if (expected === 200) assert.deepEqual(await res.json(), { authMode: 'secret' })
+        else await status(res)
+      })
+    }
+  },
+)
+
+Deno.test('an API key is never a user session, and a token route needs its token', () =>
+  withKeys({ ...NEW_KEYS, ...LEGACY_KEYS }, async () => {
+    for (const key of [
+      'sb_publishable_new',
+      'sb_secret_new',
+      'legacy-anon-key',
+      'legacy-service-role-key',
+    ]) {
+      assert.equal(
+        await status(await hit('/', { authorization: `Bearer ${key}`, apikey: key })),
+        401,
+      )
+    }
+    assert.equal(await status(await hit('/x/hls/360p/index.m3u8')), 401)
+    assert.equal(await status(await hit('/x/hls/360p/index.m3u8?token=')), 401)
+    assert.equal(await status(await hit('/x/hls/360p/index.m3u8?token=1.abc')), 200)
+  }),
+)

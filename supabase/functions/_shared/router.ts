@@ -1,8 +1,23 @@
 // A small router shared by the domain functions. Each function (me, orgs, media, …) is one
 // Deno.serve entry that maps method + path to handlers; this file owns the request lifecycle:
 // CORS preflight, request id, authentication, rate limiting, error envelope and the log line.
-import { authenticate, type AuthUser } from './auth.ts'
-import { corsHeaders, errorBody, errorResponse, HttpError, json, requestIdOf } from './http.ts'
+import {
+  authenticate,
+  type AuthUser,
+  bearerToken,
+  hasPublishableKey,
+  hasSecretKey,
+  isApiKey,
+} from './auth.ts'
+import {
+  corsHeaders,
+  errorBody,
+  errorResponse,
+  HttpError,
+  json,
+  requestIdOf,
+  unauthorized,
+} from './http.ts'
 import { writeLog } from './log.ts'
 import { limitByIp, limitByUser } from './ratelimit.ts'
 
@@ -14,19 +29,86 @@ export interface Context {
   params: Record<string, string>
   requestId: string
   fn: string
-  /** Present on routes declared with `auth: 'user'`. */
+  /** Present when the request authenticated as a user (`authMode === 'user'`). */
   user: AuthUser
+  /** The credential this request passed with (the first of the route's modes that matched). */
+  authMode: AuthMode
   /** Handlers record the org they acted on, for the log line. */
   logOrg(orgId: string): void
 }
 
 export type Handler = (ctx: Context) => Promise<Response> | Response
 
+/**
+ * What a route accepts, checked before it runs (the platform's verify_jwt is off everywhere):
+ * - `user` (the default): a user access token, verified against the JWKS;
+ * - `secret`: a secret key (service calls such as the cron), in `apikey` or as the bearer;
+ * - `publishable`: the publishable key in `apikey`, no user (forms used before signing in);
+ * - `token`: a `?token=` in the URL that the handler verifies (links that cannot send headers);
+ * - `none`: nothing at all (health checks for load balancers).
+ * A list accepts any of its modes, tried in order, as @supabase/server's `auth` does.
+ */
+export type AuthMode = 'user' | 'secret' | 'publishable' | 'token' | 'none'
+
 export interface Route {
   method: string
   pattern: string
-  auth?: 'user' | 'none'
+  auth?: AuthMode | AuthMode[]
   handler: Handler
+}
+
+const modesOf = (route: Route): AuthMode[] =>
+  Array.isArray(route.auth) ? route.auth : [route.auth ?? 'user']
+
+// Strictest first: what a path no route answers demands, so nothing public unlocks a 404 there.
+const STRICTNESS: AuthMode[] = ['user', 'secret', 'publishable', 'token', 'none']
+
+function strictestOf(routes: Route[]): AuthMode {
+  const present = new Set(routes.flatMap(modesOf))
+  return STRICTNESS.find((mode) => present.has(mode)) ?? 'none'
+}
+
+const REFUSAL: Record<AuthMode, string> = {
+  user: 'Sign in to continue.',
+  secret: 'This endpoint needs the project secret key.',
+  publishable: "This endpoint needs the project's publishable key in the apikey header.",
+  token: 'This link needs its playback token.',
+  none: '',
+}
+
+/**
+ * The first of `modes` the request satisfies; a user token that is present but invalid is a
+ * 401 at once (it never falls through to a weaker mode).
+ */
+async function authorize(
+  req: Request,
+  url: URL,
+  modes: AuthMode[],
+): Promise<{ mode: AuthMode; user?: AuthUser }> {
+  for (const mode of modes) {
+    switch (mode) {
+      case 'none':
+        return { mode }
+      case 'token':
+        if (url.searchParams.get('token')) return { mode }
+        break
+      case 'publishable':
+        if (hasPublishableKey(req)) return { mode }
+        break
+      case 'secret':
+        if (hasSecretKey(req)) return { mode }
+        break
+      case 'user': {
+        // supabase-js sends the publishable key as the bearer when signed out: with other
+        // modes on offer that is not a failed sign-in but a credential for one of them.
+        const token = bearerToken(req)
+        const applies = token ? !(modes.length > 1 && isApiKey(token)) : modes.length === 1
+        if (applies) return { mode, user: await authenticate(req) }
+        break
+      }
+    }
+  }
+  throw unauthorized(REFUSAL[modes[0] ?? 'user'])
 }
 
 interface CompiledRoute extends Route {
@@ -83,6 +165,17 @@ export function createRouter(fn: string, routes: Route[]): (req: Request) => Pro
           .map((route) => ({ route, match: route.regex.exec(path) }))
           .filter((m) => m.match !== null)
         const hit = byPath.find((m) => m.route.method === req.method)
+        // Authentication comes before routing: a path no route answers demands the function's
+        // strictest credential, so a 404 or 405 never tells a stranger which paths exist.
+        const modes = hit
+          ? modesOf(hit.route)
+          : [strictestOf(byPath.length > 0 ? byPath.map((m) => m.route) : routes)]
+        await limitByIp(req, fn, !modes.includes('user'))
+        const auth = await authorize(req, url, modes)
+        if (auth.user) {
+          userId = auth.user.id
+          await limitByUser(auth.user.id, fn)
+        }
         if (!hit) {
           throw byPath.length > 0
             ? new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here.`)
@@ -98,14 +191,6 @@ export function createRouter(fn: string, routes: Route[]): (req: Request) => Pro
             throw new HttpError(404, 'NOT_FOUND', 'No such endpoint.')
           }
         })
-        const needsUser = (hit.route.auth ?? 'user') === 'user'
-        await limitByIp(req, fn, !needsUser)
-        let user = undefined as unknown as AuthUser
-        if (needsUser) {
-          user = await authenticate(req)
-          userId = user.id
-          await limitByUser(user.id, fn)
-        }
         response = await hit.route.handler({
           req,
           url,
@@ -113,7 +198,8 @@ export function createRouter(fn: string, routes: Route[]): (req: Request) => Pro
           params,
           requestId,
           fn,
-          user,
+          user: auth.user as AuthUser,
+          authMode: auth.mode,
           logOrg: (id) => {
             orgId = id
           },

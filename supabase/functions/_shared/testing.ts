@@ -1,7 +1,7 @@
 // Helpers for integration tests against a running platform (local/src/test-functions.ts boots
 // one and passes its env). Tests that need it are ignored when SUPABASE_DB_URL is absent, so
 // `deno test` of the pure modules still works on its own.
-import { env } from './env.ts'
+import { env, publishableKeys } from './env.ts'
 
 export const platformAvailable =
   env('SUPABASE_URL') !== undefined && env('SUPABASE_DB_URL') !== undefined
@@ -28,7 +28,7 @@ export async function signUp(label = 'user'): Promise<TestUser> {
   const email = `${username}@test.rugbycodex.local`
   const res = await fetch(`${env('SUPABASE_URL')}/auth/v1/signup`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', apikey: env('SUPABASE_ANON_KEY') ?? '' },
+    headers: { 'content-type': 'application/json', apikey: publishableKeys()[0] ?? '' },
     body: JSON.stringify({
       email,
       password: 'Correct-Horse-Battery-9',
@@ -48,7 +48,10 @@ export interface ApiResult<T = Record<string, unknown>> {
   headers: Headers
 }
 
-/** Calls `/functions/v1/<path>` through the gateway, as the SPA does. */
+/**
+ * Calls `/functions/v1/<path>` through the gateway, as the SPA does: supabase-js sends the
+ * publishable key in `apikey` on every invoke (`apikey: null` sends none, as curl or a crawler).
+ */
 // deno-lint-ignore no-explicit-any -- response bodies are arbitrary JSON shaped by each test
 export async function api<T = any>(
   path: string,
@@ -58,9 +61,14 @@ export async function api<T = any>(
     body?: unknown
     rawBody?: BodyInit
     headers?: Record<string, string>
+    apikey?: string | null
   } = {},
 ): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { ...(options.headers ?? {}) }
+  const apikey = options.apikey === undefined ? publishableKeys()[0] : options.apikey
+  const headers: Record<string, string> = {
+    ...(apikey ? { apikey } : {}),
+    ...(options.headers ?? {}),
+  }
   if (options.token) headers.authorization = `Bearer ${options.token}`
   let body: BodyInit | undefined = options.rawBody
   if (options.body !== undefined) {

@@ -59,7 +59,7 @@ export const meRoutes: Route[] = [
     method: 'GET',
     pattern: '/username-available',
     // Sign-up asks before an account exists; the IP rate limit bounds enumeration.
-    auth: 'none',
+    auth: 'publishable',
     handler: async ({ url }) => {
       const username = (url.searchParams.get('username') ?? '').trim().toLowerCase()
       if (!/^[a-z0-9._-]{3,24}$/.test(username)) return json({ available: false, valid: false })

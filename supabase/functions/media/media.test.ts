@@ -430,7 +430,8 @@ Deno.test({
     const token = new URL(masterUrl).searchParams.get('token')!
     const base = `${Deno.env.get('SUPABASE_URL')}/functions/v1/media`
     const refused = [
-      [`${base}/${id}/hls/master.m3u8`, 403],
+      // No token at all is no credential (401, before any lookup); a wrong one is refused (403).
+      [`${base}/${id}/hls/master.m3u8`, 401],
       [`${base}/${id}/hls/master.m3u8?token=${token}x`, 403],
       [`${base}/${crypto.randomUUID()}/hls/master.m3u8?token=${token}`, 403],
       [`${base}/${id}/hls/..%2F..%2Fposter.jpg?token=${token}`, 404],

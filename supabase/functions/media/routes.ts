@@ -204,7 +204,10 @@ export const mediaRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/:assetId/hls/*',
-    auth: 'none',
+    // hls.js, Safari's native <video> and the offline saver fetch playlists by URL, and <track>
+    // and the storyboard loader fetch the VTT the same way: none of them can add headers, so the
+    // signed playback token in the URL is the credential (bound to one asset, short-lived).
+    auth: 'token',
     handler: async ({ params, url }) => {
       const text = await signedPlaylist(
         uuidParam(params.assetId),
@@ -223,7 +226,7 @@ export const mediaRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/:assetId/storyboard.vtt',
-    auth: 'none',
+    auth: 'token',
     handler: async ({ params, url }) => {
       const text = await signedStoryboard(uuidParam(params.assetId), url.searchParams.get('token'))
       return new Response(text, {

@@ -1,7 +1,7 @@
 // Integration: transcription as a job (NARR-2) and the embedding backfill (NARR-4).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { env } from '../_shared/env.ts'
+import { publishableKeys, secretKeys } from '../_shared/env.ts'
 import { uuidv7 } from '../_shared/ids.ts'
 import * as storage from '../_shared/storage.ts'
 import {
@@ -161,6 +161,14 @@ Deno.test({
     )
 
     assert.equal((await sweep()).status, 401)
+    const publishable = publishableKeys()[0]!
+    assert.equal((await sweep(publishable)).status, 401)
+    assert.equal((await sweep('sb_secret_guessed')).status, 401)
+    const wrongApikey = await api('narrations/jobs/sweep', {
+      apikey: 'sb_secret_guessed',
+      body: { limit: 1 },
+    })
+    assert.equal(wrongApikey.status, 401)
     assert.equal((await sweep(player.token)).status, 403)
     assert.equal((await sweep(coach.token)).status, 403)
     const badLimit = await api('narrations/jobs/sweep', {
@@ -169,7 +177,9 @@ Deno.test({
     })
     assert.equal(badLimit.status, 400)
 
-    const swept = await sweep(env('SUPABASE_SERVICE_ROLE_KEY'))
+    // The cron's call: the secret key as the bearer (the new or the legacy name, whichever the
+    // platform injects).
+    const swept = await sweep(secretKeys()[0])
     assert.equal(swept.status, 200, JSON.stringify(swept.body))
     assert.ok(swept.body.enqueued >= 1 && swept.body.markedFailed >= 1, JSON.stringify(swept.body))
     assert.ok(swept.body.done >= 1 && swept.body.failed >= 1, JSON.stringify(swept.body))
@@ -196,9 +206,15 @@ Deno.test({
     assert.equal(retried.body.job.state, 'succeeded')
     assert.equal(retried.body.job.attempt, 1)
 
-    // A second sweep has nothing left of these.
+    // A second sweep has nothing left of these; the secret key in `apikey` works as well (how
+    // supabase-js and pg_net send a new `sb_secret_…` key).
     const again = await sweep(admin.token)
     assert.equal(again.status, 200)
+    const byApikey = await api('narrations/jobs/sweep', {
+      apikey: secretKeys()[0]!,
+      body: { limit: 1 },
+    })
+    assert.equal(byApikey.status, 200, JSON.stringify(byApikey.body))
     const states = await serviceSql(
       (sql) => sql<{ state: string }[]>`
         select state::text as state from public.jobs

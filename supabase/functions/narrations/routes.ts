@@ -1,13 +1,11 @@
 // `narrations`: text and voice narrations (NARR-1…3), transcription with a visible failure and
 // retry (NARR-2), embeddings (NARR-4), hybrid search (NARR-5) and filters (NARR-6).
 import { z } from 'zod'
-import { bearerToken } from '../_shared/auth.ts'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
-import { env } from '../_shared/env.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
 import { requireOrgRole, requirePlatformRole } from '../_shared/orgs.ts'
 import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
-import type { Route } from '../_shared/router.ts'
+import type { Context, Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
 import {
   NARRATION_SELECT,
@@ -23,7 +21,6 @@ import {
   sweepTranscriptions,
   transcribeJobOf,
 } from './jobs.ts'
-import { authenticate } from '../_shared/auth.ts'
 
 const Text = z.string().trim().max(10_000, 'at most 10,000 characters')
 const Seconds = z.number().min(0).max(86_400)
@@ -70,21 +67,10 @@ const CreateNarration = z
 const Transcribe = z.object({ previewText: Text.optional() }).strict()
 const Sweep = z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict()
 
-/** The service role key (a cron) or a platform admin may run the sweeper. */
-async function requireSweeper(req: Request): Promise<void> {
-  const token = bearerToken(req)
-  const key = env('SUPABASE_SERVICE_ROLE_KEY')
-  if (token && key && timingSafeEqual(token, key)) return
-  const user = await authenticate(req)
+/** A secret key (the cron) passed the router; a signed-in caller must be a platform admin. */
+async function requireSweeper({ authMode, user }: Context): Promise<void> {
+  if (authMode === 'secret') return
   await readAsUser(user, (tx) => requirePlatformRole(tx, ['admin']))
-}
-
-function timingSafeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a)
-  const y = new TextEncoder().encode(b)
-  let diff = x.length ^ y.length
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0)
-  return diff === 0
 }
 
 const jobView = (job: Awaited<ReturnType<typeof transcribeJobOf>>) =>
@@ -295,9 +281,10 @@ export const narrationRoutes: Route[] = [
     // when an isolate died mid-job or a backoff outlived the request that started it.
     method: 'POST',
     pattern: '/jobs/sweep',
-    auth: 'none',
-    handler: async ({ req }) => {
-      await requireSweeper(req)
+    auth: ['secret', 'user'],
+    handler: async (ctx) => {
+      const { req } = ctx
+      await requireSweeper(ctx)
       const { limit } = await parseBody(req, Sweep)
       return json(await sweepTranscriptions(limit))
     },

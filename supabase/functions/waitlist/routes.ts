@@ -22,7 +22,7 @@ export const waitlistRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/',
-    auth: 'none',
+    auth: 'publishable',
     handler: async ({ req }) => {
       const input = await parseBody(req, Join)
       // A bot gets the same answer as a person, so it learns nothing; nothing is stored or sent.
