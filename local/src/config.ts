@@ -158,6 +158,9 @@ export const PROJECT_SECRET_NAMES = [
   'AXIOM_TOKEN',
   'AXIOM_DATASET',
   'SENTRY_DSN',
+  // Auth overrides a project may set (_shared/env.ts): a legacy HS256 secret, another issuer.
+  'JWT_SECRET',
+  'SB_JWT_ISSUER',
   'AI_PROVIDER',
   'OPENAI_API_KEY',
   'EMBEDDING_DIMENSIONS',
@@ -218,6 +221,11 @@ export function functionEnv(
   for (const name of PROJECT_SECRET_NAMES) {
     const value = env[name] ?? settings[name]
     if (value !== undefined && value !== '') out[name] = value
+  }
+  // A local issuer override reaches the functions the only way it could hosted: as a secret.
+  const issuer = env.SUPABASE_JWT_ISSUER
+  if (issuer && issuer !== `${env.SUPABASE_URL}/auth/v1` && !out.SB_JWT_ISSUER) {
+    out.SB_JWT_ISSUER = issuer
   }
   return out
 }

@@ -2,12 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  readFunctionSettings,
-  resolveFunctions,
-  startFunctionsHost,
-  type FunctionsHost,
-} from './functions'
+import { resolveFunctions, startFunctionsHost, type FunctionsHost } from './functions'
 import { freePort } from './ports'
 
 function write(root: string, path: string, text: string) {
@@ -67,14 +62,6 @@ describe('import config per function, in the order `supabase functions deploy` r
       'own-map': 'supabase/functions/own-map/import_map.json',
       fallback: 'supabase/functions/import_map.json',
     })
-  })
-
-  it('reads the [functions.<name>] keys of config.toml', () => {
-    expect(
-      readFunctionSettings(
-        '[functions.a]\nverify_jwt = false # why\nentrypoint = "./functions/a/main.ts"\n[db]\nport = 1\n',
-      ),
-    ).toEqual({ a: { verifyJwt: false, entrypoint: './functions/a/main.ts' } })
   })
 })
 

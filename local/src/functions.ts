@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { binDir, localRoot, repoRoot } from './config'
 import { spawnChild, type Child } from './children'
+import { loadFunctionsConfig } from './functions-config'
 import type { Log } from './log'
 
 export interface FunctionsHostOptions {
@@ -95,45 +96,6 @@ export function denoEnv(env: Record<string, string>, denoDir = defaultDenoDir): 
   }
 }
 
-export interface FunctionSettings {
-  entrypoint?: string
-  importMap?: string
-  verifyJwt?: boolean
-  enabled?: boolean
-}
-
-/**
- * The `[functions.<name>]` tables of supabase/config.toml, only the keys the deploy resolves
- * (string and boolean values; paths are relative to the supabase/ folder, as in the CLI).
- */
-export function readFunctionSettings(configToml: string): Record<string, FunctionSettings> {
-  const out: Record<string, FunctionSettings> = {}
-  let current: FunctionSettings | undefined
-  for (const raw of configToml.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '').trim()
-    if (!line || line.startsWith('#')) continue
-    const table = /^\[\s*functions\.("?)([A-Za-z0-9_-]+)\1\s*\]$/.exec(line)
-    if (table) {
-      current = out[table[2] as string] ??= {}
-      continue
-    }
-    if (line.startsWith('[')) {
-      current = undefined
-      continue
-    }
-    if (!current) continue
-    const kv = /^([a-z_]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(true|false))$/.exec(line)
-    if (!kv) continue
-    const value = kv[2] ?? kv[3]
-    const flag = kv[4] === undefined ? undefined : kv[4] === 'true'
-    if (kv[1] === 'entrypoint' && value !== undefined) current.entrypoint = value
-    if (kv[1] === 'import_map' && value !== undefined) current.importMap = value
-    if (kv[1] === 'verify_jwt' && flag !== undefined) current.verifyJwt = flag
-    if (kv[1] === 'enabled' && flag !== undefined) current.enabled = flag
-  }
-  return out
-}
-
 export interface ResolvedFunction {
   name: string
   /** Absolute path of the folder the function lives in. */
@@ -156,10 +118,8 @@ export function resolveFunctions(
   extraFunctions: Record<string, string> = {},
 ): ResolvedFunction[] {
   const supabaseDir = resolve(functionsDir, '..')
-  const configPath = join(supabaseDir, 'config.toml')
-  const settings = existsSync(configPath)
-    ? readFunctionSettings(readFileSync(configPath, 'utf8'))
-    : {}
+  // Paths in config.toml are relative to the supabase/ folder, as in the CLI.
+  const settings = loadFunctionsConfig(join(supabaseDir, 'config.toml')).functions
   const fallback = join(functionsDir, 'import_map.json')
   const found = new Map<string, string>()
   if (existsSync(functionsDir)) {
@@ -176,15 +136,17 @@ export function resolveFunctions(
   for (const [name, dir] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
     const own = settings[name] ?? {}
     if (own.enabled === false) continue
-    const entrypoint = own.entrypoint ? resolve(supabaseDir, own.entrypoint) : join(dir, 'index.ts')
+    const ownEntry = typeof own.entrypoint === 'string' ? own.entrypoint : undefined
+    const ownMap = typeof own.import_map === 'string' ? own.import_map : undefined
+    const entrypoint = ownEntry ? resolve(supabaseDir, ownEntry) : join(dir, 'index.ts')
     const candidates = [
-      own.importMap ? resolve(supabaseDir, own.importMap) : undefined,
+      ownMap ? resolve(supabaseDir, ownMap) : undefined,
       join(dir, 'deno.json'),
       join(dir, 'deno.jsonc'),
       join(dir, 'import_map.json'),
       fallback,
     ]
-    const importMap = own.importMap
+    const importMap = ownMap
       ? candidates[0]
       : candidates.slice(1).find((path) => path && existsSync(path))
     resolved.push({ name, dir, entrypoint, importMap })

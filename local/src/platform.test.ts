@@ -23,7 +23,7 @@ beforeAll(async () => {
   mkdirSync(functionsDir)
   writeFileSync(
     join(root, 'config.toml'),
-    ['echo', 'leaky', 'options-form', 'broken']
+    ['echo', 'leaky', 'options-form', 'broken', 'crasher']
       .map((name) => `[functions.${name}]\nverify_jwt = false\n`)
       .join('\n'),
   )
