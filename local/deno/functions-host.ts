@@ -57,6 +57,7 @@ const slots = new Map<string, Slot>(
   manifest.functions.map((fn) => [fn.name, { fn, state: { kind: 'idle' }, generation: 0 }]),
 )
 let stopping = false
+const BOOT_TIMEOUT_MS = 120_000
 
 function errorResponse(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
@@ -97,7 +98,7 @@ function boot(slot: Slot): Promise<void> {
     const lastLines: string[] = []
     let settled = false
     const settle = (state: State) => {
-      if (slot.generation !== generation) return
+      if (slot.generation !== generation || settled) return
       slot.state = state
       slot.bootMs = Date.now() - spawnedAt
       if (!settled) {
@@ -138,6 +139,19 @@ function boot(slot: Slot): Promise<void> {
       stderr: 'piped',
     }).spawn()
     slot.child = child
+    // A boot that never finishes must not hold its requests forever (the first run downloads the
+    // function's packages, so the bound is generous).
+    const bootTimer = setTimeout(() => {
+      if (settled || slot.generation !== generation) return
+      console.error(`function ${fn.name} did not start within ${BOOT_TIMEOUT_MS / 1000} s`)
+      settle({ kind: 'failed', error: `did not start within ${BOOT_TIMEOUT_MS / 1000} s` })
+      try {
+        child.kill('SIGKILL')
+      } catch {
+        // already gone
+      }
+    }, BOOT_TIMEOUT_MS)
+    void child.status.finally(() => clearTimeout(bootTimer))
     const onLine = (line: string) => {
       const ready = /^@@function-runner ready (\d+)$/.exec(line)
       if (ready) {

@@ -252,18 +252,7 @@ async function checkUpload(upload: Upload, dir: string): Promise<{ ok: boolean; 
       output: `the import map ${upload.metadata.import_map_path} was not uploaded`,
     }
   }
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    DENO_DIR: defaultDenoDir,
-    NO_COLOR: '1',
-    DENO_NO_UPDATE_CHECK: '1',
-    // Nothing above `dir` may take part: no package.json, no node_modules, no lockfile.
-    DENO_NO_PACKAGE_JSON: '1',
-  }
-  // The machine's trust settings, for the registry downloads of a first run (`deno bundle`
-  // fetches esbuild once into DENO_DIR).
-  Object.assign(env, trustEnv())
+  const env = denoCliEnv()
   const common = [...importConfigArgs(importMap), '--no-lock', '--node-modules-dir=none']
   const check = await run(denoBin, ['check', ...common, entry], { cwd: dir, env })
   if (check.code !== 0) return { ok: false, output: `deno check failed:\n${check.output}` }
@@ -274,6 +263,22 @@ async function checkUpload(upload: Upload, dir: string): Promise<{ ok: boolean; 
   )
   if (bundle.code !== 0) return { ok: false, output: `deno bundle failed:\n${bundle.output}` }
   return { ok: true, output: '' }
+}
+
+/** The Deno CLI's env here: the shared cache, and nothing of the repo's package.json. */
+function denoCliEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DENO_DIR: defaultDenoDir,
+    NO_COLOR: '1',
+    DENO_NO_UPDATE_CHECK: '1',
+    // Nothing above the checked folder may take part: no package.json, no node_modules.
+    DENO_NO_PACKAGE_JSON: '1',
+    // The machine's trust settings, for the registry downloads of a first run (`deno bundle`
+    // fetches esbuild once into DENO_DIR).
+    ...trustEnv(),
+  }
 }
 
 async function inPool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) {
@@ -377,6 +382,21 @@ async function main(): Promise<number> {
     })
     for (const { fn, ok, output } of checks) {
       record(`${fn.name}: type-checks and bundles from its uploaded files alone`, ok, output)
+    }
+    // The CLI uploads no lockfile, so production pins only what each deno.json pins exactly; the
+    // local host runs with `<fn>/deno.lock` beside it, which must match that deno.json.
+    const locks = await inPool(expected, 2, async (fn) => {
+      const lock = join(fn.dir, 'deno.lock')
+      if (!fn.importMap || !existsSync(lock)) return { fn, ok: false, output: `no ${lock}` }
+      const result = await run(
+        denoBin,
+        ['cache', ...importConfigArgs(fn.importMap), '--frozen', fn.entrypoint],
+        { cwd: fn.dir, env: denoCliEnv() },
+      )
+      return { fn, ok: result.code === 0, output: result.output }
+    })
+    for (const { fn, ok, output } of locks) {
+      record(`${fn.name}: deno.lock is up to date with its deno.json (--frozen)`, ok, output)
     }
   } finally {
     rmSync(workdir, { recursive: true, force: true })
