@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     withSpa: false,
     withFunctions: true,
     seedDemo: false,
-    extraFunctions: { 'isolation-a': fixture, 'isolation-b': fixture },
+    extraFunctions: { 'isolation-a': join(fixture, 'a'), 'isolation-b': join(fixture, 'b') },
     log: prefixed(consoleLog, 'platform'),
   })
   const testConfig = writeTestConfig(functionsDir)

@@ -1,8 +1,8 @@
 // Every function runs in an isolate of its own, as on Supabase (PROD-1): module state set through
 // one function is invisible to another, a function sees only what the platform injects plus the
-// project's secrets, and one isolate dying takes no other down. The functions tier serves one
-// fixture folder (local/deno/fixtures/isolation) under two names; in a shared isolate they would
-// be one module instance.
+// project's secrets, and one isolate dying takes no other down. The functions tier serves two
+// fixture functions (local/deno/fixtures/isolation) that import one module, as every function
+// imports `_shared/`; in a shared isolate they would hold one instance of it.
 import assert from 'node:assert/strict'
 import { env } from './env.ts'
 import { platformAvailable } from './testing.ts'
