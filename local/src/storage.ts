@@ -60,7 +60,13 @@ export async function startStorage(options: StorageOptions): Promise<Storage> {
     directory: options.directory,
     // Path-style only: presigned URLs sign http://127.0.0.1:PORT/<bucket>/<key>.
     vhostBuckets: false,
-    configureBuckets: [{ name: options.bucket, configs: [corsXml(options.allowedOrigins)] }],
+    configureBuckets: [
+      {
+        name: options.bucket,
+        // No origins, no CORS rule (a rule without an origin is invalid XML to S3).
+        configs: options.allowedOrigins.length ? [corsXml(options.allowedOrigins)] : [],
+      },
+    ],
   })
   const tracker = trackRequests(server)
   // Object bodies wait here until they are whole and checked (never inside a bucket).
