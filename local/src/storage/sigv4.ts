@@ -165,7 +165,7 @@ function checkEverythingSigned(headers: IncomingHttpHeaders, signed: string[], f
   const covered = new Set(signed)
   const queryNames = new Set(Object.keys(fromQuery).map((k) => k.toLowerCase()))
   const unsigned = Object.keys(headers).filter(
-    (name) => (name.startsWith('x-amz-') && !covered.has(name) && !queryNames.has(name)) || false,
+    (name) => name.startsWith('x-amz-') && !covered.has(name) && !queryNames.has(name),
   )
   if (!covered.has('host')) unsigned.unshift('host')
   if (unsigned.length) {

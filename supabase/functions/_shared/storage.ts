@@ -76,7 +76,7 @@ export function addContentMd5ToDeleteObjects(s3Client: S3Client): void {
       ) {
         request.headers['content-md5'] = createHash('md5').update(body).digest('base64')
       }
-      return next(args)
+      return await next(args)
     },
     { step: 'build', name: 'contentMd5ForDeleteObjects', override: true },
   )
