@@ -195,6 +195,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         port: ports.s3,
         bucket: env.S3_BUCKET as string,
         allowedOrigins,
+        region: env.S3_REGION,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
       }),
     )
     const functionsPromise = withFunctions
