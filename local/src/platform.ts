@@ -269,11 +269,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     })
     cleanups.push(() => gateway.stop())
     if (functionsHost) {
-      const stopCron = startCron(
-        env.SUPABASE_URL as string,
-        env.SUPABASE_SERVICE_ROLE_KEY as string,
-        prefixed(log, 'cron'),
-      )
+      // pg_cron + pg_net stand-in: runs private.schedules, the list production registers.
+      const stopCron = startCron({
+        sql,
+        apiUrl: env.SUPABASE_URL as string,
+        secretKey: env.SUPABASE_SERVICE_ROLE_KEY as string,
+        log: prefixed(log, 'cron'),
+      })
       cleanups.push(stopCron)
     }
 
