@@ -104,13 +104,14 @@ describe('local cron', () => {
     })
     try {
       // A job whose worker died on its last attempt: the exhausted-jobs run must fail it.
-      const [{ id: orgId }] = await sql<{ id: string }[]>`
+      const [org] = await sql<{ id: string }[]>`
         insert into public.organizations (slug, name) values ('cron-test', 'Cron Test') returning id`
-      const [{ id: jobId }] = await sql<{ id: string }[]>`
+      const [inserted] = await sql<{ id: string }[]>`
         insert into public.jobs (org_id, type, state, attempt, max_attempts, lease_owner,
                                  lease_expires_at, started_at)
-        values (${orgId}, 'transcribe', 'running', 3, 3, 'gone', now() - interval '1 minute', now())
+        values (${org!.id}, 'transcribe', 'running', 3, 3, 'gone', now() - interval '1 minute', now())
         returning id`
+      const jobId = inserted!.id
       calls.length = 0
 
       // 03:00 UTC on the 1st: every minute, every five minutes and the monthly partitions job.
