@@ -1,9 +1,8 @@
 // `admin` (ADM-1, ADM-2, ORG-1 decisions, ORG-2): the platform console. Every route requires the
 // platform admin role (narration moderation also moderators); RLS's admin policies still apply.
 import { z } from 'zod'
-import { authenticate, bearerToken, type AuthUser } from '../_shared/auth.ts'
+import type { AuthUser } from '../_shared/auth.ts'
 import { asService, asUser, readAsUser, type Tx } from '../_shared/db.ts'
-import { env } from '../_shared/env.ts'
 import {
   HttpError,
   json,
@@ -13,7 +12,11 @@ import {
   parseQuery,
   uuidParam,
 } from '../_shared/http.ts'
-import { requirePlatformRole, type PlatformRole } from '../_shared/orgs.ts'
+import {
+  requirePlatformRole,
+  requireServiceOrPlatformAdmin,
+  type PlatformRole,
+} from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import { invalidate, keys } from '../_shared/cache.ts'
 import { deletePrefix } from '../_shared/storage.ts'
@@ -47,23 +50,6 @@ async function searchPage(
  * A scheduled call (private.schedules: the secret key, as narrations' sweeper takes it) or a
  * platform admin. Returns the acting user's id, none for the schedule.
  */
-async function requireServiceOrAdmin(req: Request): Promise<string | undefined> {
-  const token = bearerToken(req)
-  const key = env('SUPABASE_SERVICE_ROLE_KEY')
-  if (token && key && sameSecret(token, key)) return undefined
-  const user = await authenticate(req)
-  await readAsUser(user, (tx) => requirePlatformRole(tx, ['admin']))
-  return user.id
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a)
-  const y = new TextEncoder().encode(b)
-  let diff = x.length ^ y.length
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0)
-  return diff === 0
-}
-
 const Backfill = z
   .object({
     batchSize: z.number().int().min(1).max(200).default(50),
@@ -408,9 +394,9 @@ export const adminRoutes: Route[] = [
     method: 'POST',
     pattern: '/storage-cleanup',
     // The hourly schedule (rugbycodex-storage-cleanup) calls it with the secret key.
-    auth: 'none',
-    handler: async ({ req }) => {
-      const actor = await requireServiceOrAdmin(req)
+    auth: ['secret', 'user'],
+    handler: async (ctx) => {
+      const actor = await requireServiceOrPlatformAdmin(ctx)
       // Retries prefixes whose deletion failed when their asset was deleted.
       const pending = await asService(
         'list-pending-storage-cleanup',
