@@ -36,12 +36,15 @@ optional_function_secrets=(
   DATABASE_READ_URL REDIS_URL UPSTASH_REDIS_REST_URL UPSTASH_REDIS_REST_TOKEN AXIOM_TOKEN AXIOM_DATASET
   DB_STATEMENT_TIMEOUT_MS DB_READ_YOUR_WRITES_MS DB_POOL_MAX CACHE_DISABLED CACHE_TIMEOUT_MS
   RATE_LIMIT_USER_PER_MINUTE RATE_LIMIT_IP_PER_MINUTE RATE_LIMIT_ANON_IP_PER_MINUTE LOG_SILENT
+  JWT_SECRET SB_JWT_ISSUER
 )
 # Read by the functions but reserved: the CLI skips every secret whose name starts with SUPABASE_.
-# Supabase injects the first four; the issuer defaults to ${SUPABASE_URL}/auth/v1, which is the
-# hosted one; the legacy HS256 secret cannot be given to the functions this way.
+# Supabase injects the URL, keys and JWKS; SUPABASE_JWT_ISSUER / SUPABASE_JWT_SECRET are local
+# overrides only: in production the issuer is ${SUPABASE_URL}/auth/v1 (SB_JWT_ISSUER overrides it)
+# and a project still signing with the legacy HS256 secret sets JWT_SECRET.
 reserved_function_env=(
-  SUPABASE_URL SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY SUPABASE_DB_URL
+  SUPABASE_URL SUPABASE_DB_URL SUPABASE_PUBLISHABLE_KEYS SUPABASE_SECRET_KEYS SUPABASE_JWKS
+  SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY
   SUPABASE_JWT_ISSUER SUPABASE_JWT_SECRET
 )
 
@@ -156,8 +159,8 @@ list_secrets() {
   echo "read by the functions, reserved (the CLI skips SUPABASE_* names):"
   for name in "${reserved_function_env[@]}"; do
     case "$name" in
-      SUPABASE_JWT_ISSUER) echo "  $name (not settable; the functions default to \${SUPABASE_URL}/auth/v1)" ;;
-      SUPABASE_JWT_SECRET) echo "  $name (not settable; legacy HS256 tokens cannot be verified through it)" ;;
+      SUPABASE_JWT_ISSUER) echo "  $name (local only; production derives \${SUPABASE_URL}/auth/v1, override: SB_JWT_ISSUER)" ;;
+      SUPABASE_JWT_SECRET) echo "  $name (local only; a project on the legacy HS256 secret sets JWT_SECRET)" ;;
       *) echo "  $name (injected by Supabase)" ;;
     esac
   done
