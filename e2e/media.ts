@@ -32,6 +32,50 @@ export function generateMatchVideo(dir: string, seconds = 8): string {
   return file
 }
 
+/**
+ * A short match big enough for three 10 MiB upload parts (about 23 MiB: two full parts and a
+ * smaller last one), at a constant bitrate so its size does not depend on the encoder's mood.
+ */
+export function generateMultiPartVideo(dir: string): string {
+  const file = join(dir, 'e2e-long-upload.mp4')
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=25:duration=8',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=8',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    // CBR with filler: 24 Mbit/s for 8 s, whatever the picture.
+    '-b:v',
+    '24M',
+    '-minrate',
+    '24M',
+    '-maxrate',
+    '24M',
+    '-bufsize',
+    '4M',
+    '-x264-params',
+    'nal-hrd=cbr',
+    '-c:a',
+    'aac',
+    '-shortest',
+    file,
+  ])
+  return file
+}
+
 /** What a coach gets when they rename a document to .mp4. */
 export function generateFakeVideo(dir: string): string {
   const file = join(dir, 'not-really-a-video.mp4')

@@ -33,6 +33,11 @@ export interface PlatformOptions {
   withWorker?: boolean
   withSpa?: boolean
   withFunctions?: boolean
+  /**
+   * Run private.schedules on its timer (pg_cron's stand-in); default true. The functions test tier
+   * turns it off: its tests call the sweepers themselves and assert what that one run did.
+   */
+  withCron?: boolean
   /** Demo users, org and video on first start (runs in the background; see `Platform.seeding`). */
   seedDemo?: boolean
   log?: Log
@@ -205,6 +210,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         port: ports.s3,
         bucket: env.S3_BUCKET as string,
         allowedOrigins,
+        region: env.S3_REGION,
+        accessKeyId: env.S3_ACCESS_KEY_ID,
+        secretAccessKey: env.S3_SECRET_ACCESS_KEY,
       }),
     )
     const keysPromise = loadSigningKeys(
@@ -297,12 +305,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       log: prefixed(log, 'gateway'),
     })
     cleanups.push(() => gateway.stop())
-    if (functionsHost) {
-      const stopCron = startCron(
-        env.SUPABASE_URL as string,
-        env.SUPABASE_SERVICE_ROLE_KEY as string,
-        prefixed(log, 'cron'),
-      )
+    if (functionsHost && (options.withCron ?? true)) {
+      // pg_cron + pg_net stand-in: runs private.schedules, the list production registers.
+      const stopCron = startCron({
+        sql,
+        apiUrl: env.SUPABASE_URL as string,
+        secretKey: env.SUPABASE_SERVICE_ROLE_KEY as string,
+        log: prefixed(log, 'cron'),
+      })
       cleanups.push(stopCron)
     }
 

@@ -17,13 +17,24 @@ declare module 's3rver' {
   }
 }
 
-declare module 's3rver/lib/middleware/authentication.js' {
-  const authentication: () => (ctx: unknown, next: () => Promise<void>) => Promise<void>
-  export default authentication
+declare module 's3rver/lib/middleware/cors.js' {
+  const cors: () => (ctx: unknown, next: () => Promise<void>) => Promise<void>
+  export default cors
+}
+
+declare module 's3rver/lib/models/account.js' {
+  interface AWSAccount {
+    createKeyPair(accessKeyId: string, secretAccessKey: string): void
+  }
+  const account: { DUMMY_ACCOUNT: AWSAccount }
+  export default account
 }
 
 declare module 's3rver/lib/models/error.js' {
   export default class S3Error extends Error {
     constructor(code: string, message: string, detail?: Record<string, string>)
+    code: string
+    status: number
+    expose: boolean
   }
 }

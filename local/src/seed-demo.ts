@@ -178,6 +178,7 @@ function generateMatch(file: string, seconds: number, signal?: AbortSignal): Pro
 interface UploadStart {
   asset: { id: string }
   partSize: number
+  partCount: number
   parts: { partNumber: number; url: string }[]
 }
 
@@ -201,11 +202,31 @@ async function uploadLikeTheBrowser(
   if (created.status !== 201) {
     throw new SeedError(`POST media/uploads answered ${created.status}: ${describe(created.data)}`)
   }
-  const { asset, partSize, parts } = created.data
+  const { asset, partSize, partCount, parts } = created.data
+  const urls = new Map(parts.map((p) => [p.partNumber, p.url]))
   const handle = await open(file, 'r')
   const done: { partNumber: number; etag: string }[] = []
   try {
-    for (const part of parts) {
+    for (let partNumber = 1; partNumber <= partCount; partNumber++) {
+      if (!urls.has(partNumber)) {
+        // Create hands out the first batch of part URLs; the rest are asked for as needed.
+        const wanted = Array.from(
+          { length: Math.min(50, partCount - partNumber + 1) },
+          (_, i) => partNumber + i,
+        )
+        const more = await call<{ parts: UploadStart['parts'] }>(
+          platform,
+          'POST',
+          `/functions/v1/media/uploads/${asset.id}/parts`,
+          token,
+          { partNumbers: wanted },
+        )
+        if (more.status !== 200) {
+          throw new SeedError(`POST …/parts answered ${more.status}: ${describe(more.data)}`)
+        }
+        for (const p of more.data.parts) urls.set(p.partNumber, p.url)
+      }
+      const part = { partNumber, url: urls.get(partNumber) as string }
       const start = (part.partNumber - 1) * partSize
       const length = Math.min(partSize, size - start)
       const buffer = Buffer.alloc(length)
@@ -221,7 +242,7 @@ async function uploadLikeTheBrowser(
   } finally {
     await handle.close()
   }
-  log(`uploaded ${(size / 1024 / 1024).toFixed(1)} MiB in ${parts.length} part(s)`)
+  log(`uploaded ${(size / 1024 / 1024).toFixed(1)} MiB in ${partCount} part(s)`)
   const completed = await call(
     platform,
     'POST',

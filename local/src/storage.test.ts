@@ -46,7 +46,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-describe('s3rver storage', () => {
+describe('storage stand-in (s3rver behind the S3 layer)', () => {
   it('accepts a presigned multipart upload the way the browser sends it', async () => {
     const key = 'orgs/o1/media/a1/original/source.mp4'
     const partSize = 5 * 1024 * 1024

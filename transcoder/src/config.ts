@@ -38,9 +38,56 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
   return value
 }
 
+export type DatabaseMode = 'pooler-session' | 'pooler-transaction' | 'direct' | 'other'
+
+/**
+ * How the worker reaches Supabase's Postgres. From ECS (a VPC without IPv6) only the shared
+ * pooler answers: it is IPv4, while db.<ref>.supabase.co (direct, and the dedicated pooler on
+ * its port 6543) is IPv6 unless the project has the IPv4 add-on. Session mode (port 5432) suits a
+ * long-lived worker; transaction mode (6543) works too, because every worker query is a single
+ * simple-protocol statement with prepare: false (adapters/db.ts). Never echoes the password.
+ */
+export function describeDatabaseUrl(url: string): { mode: DatabaseMode; warnings: string[] } {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new Error('SUPABASE_DB_URL is not a postgres:// URL')
+  }
+  const host = parsed.hostname.toLowerCase()
+  const warnings: string[] = []
+  const supabase = host.endsWith('.supabase.com') || host.endsWith('.supabase.co')
+  if (
+    supabase &&
+    parsed.searchParams.get('sslmode') !== 'require' &&
+    !parsed.searchParams.has('ssl')
+  )
+    warnings.push('add ?sslmode=require: without it the connection to Supabase is not encrypted')
+  if (/^db\.[a-z0-9]+\.supabase\.co$/.test(host)) {
+    warnings.push(
+      `${host} is IPv6-only unless the project has the IPv4 add-on, and the worker's VPC has no ` +
+        'IPv6: use the shared pooler, postgres://postgres.<ref>:<password>@aws-0-<region>.pooler.supabase.com:5432/postgres?sslmode=require',
+    )
+    return { mode: 'direct', warnings }
+  }
+  if (host.endsWith('.pooler.supabase.com')) {
+    const mode = parsed.port === '6543' ? 'pooler-transaction' : 'pooler-session'
+    return { mode, warnings }
+  }
+  return { mode: 'other', warnings }
+}
+
 export function loadConfig(env: Env = process.env): WorkerConfig {
   const databaseUrl = env.SUPABASE_DB_URL
   if (!databaseUrl) throw new Error('SUPABASE_DB_URL is required')
+  const { mode } = describeDatabaseUrl(databaseUrl)
+  // The shared pooler finds the project by the user name; a bare `postgres` fails every connect
+  // with "Tenant or user not found", so say so before the worker starts polling.
+  if (
+    mode.startsWith('pooler') &&
+    !/^[^.]+\.[a-z0-9]+$/.test(decodeURIComponent(new URL(databaseUrl).username))
+  )
+    throw new Error('SUPABASE_DB_URL: the pooler user is postgres.<project-ref>')
   const encoder = (env.FFMPEG_ENCODER || 'auto') as EncoderChoice
   if (!['auto', 'nvenc', 'libx264'].includes(encoder)) {
     throw new Error(`FFMPEG_ENCODER must be auto, nvenc or libx264 (got ${encoder})`)

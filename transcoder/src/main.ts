@@ -3,7 +3,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs'
 import { Database } from './adapters/db'
 import { Storage } from './adapters/storage'
-import { loadConfig } from './config'
+import { describeDatabaseUrl, loadConfig } from './config'
 import { startHealthServer } from './health'
 import { createLogger } from './log'
 import { handledJobTypes } from './messages'
@@ -15,6 +15,9 @@ import { Worker } from './worker'
 
 const config = loadConfig()
 const logger = createLogger({ workerId: config.workerId })
+const database = describeDatabaseUrl(config.databaseUrl)
+logger.info('database_connection', { mode: database.mode })
+for (const warning of database.warnings) logger.warn('database_url_warning', { warning })
 const db = new Database(config.databaseUrl)
 const storage = new Storage(config.s3)
 

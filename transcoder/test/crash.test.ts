@@ -135,6 +135,52 @@ describe('crash and shutdown', () => {
     expect(await workDirsOf(upload.jobId)).toEqual([])
   })
 
+  it('spot interruptions on SQS: three hand-backs never reach the DLQ, and the job still runs', async () => {
+    const upload = await platform.createUpload(input)
+    const sqs = new FakeSqs(3)
+    sqs.enqueue(JSON.stringify({ jobId: upload.jobId, type: 'transcode' }))
+    const viaSqs = (workerId: string) =>
+      new SqsJobSource({
+        queue: new SqsQueue(
+          sqs,
+          'https://sqs.test/transcode',
+          30,
+          createLogger({}, () => {}),
+          1,
+        ),
+        db: platform.db,
+        workerId,
+        leaseSeconds: 30,
+        logger: createLogger({ workerId }, () => {}),
+      })
+    for (let i = 1; i <= 3; i++) {
+      // WORKER_STOP_TIMEOUT_SECONDS=0: the two-minute notice is too short for this job, every time.
+      const spot = startWorker(platform, {
+        workerId: `spot-${i}`,
+        env: { WORKER_STOP_TIMEOUT_SECONDS: '0' },
+        source: viaSqs,
+      })
+      await waitFor(
+        async () => spot.logs.some((l) => l.event === 'job_started' && l.jobId === upload.jobId),
+        `spot worker ${i} started the job`,
+      )
+      await spot.stop()
+      expect(spot.logs.some((l) => l.event === 'job_handed_back')).toBe(true)
+      expect(await platform.db.job(upload.jobId)).toMatchObject({ state: 'queued', attempt: 0 })
+    }
+    expect(sqs.messages.map((m) => m.receiveCount)).toEqual([0])
+    expect(sqs.deadLetters).toEqual([])
+
+    const onDemand = startWorker(platform, { workerId: 'on-demand', source: viaSqs })
+    try {
+      expect(await finished(upload.jobId)).toMatchObject({ state: 'succeeded', attempt: 1 })
+      await waitFor(async () => sqs.messages.length === 0, 'the message acknowledged')
+      expect(sqs.deadLetters).toEqual([])
+    } finally {
+      await onDemand.stop()
+    }
+  })
+
   it('duplicate SQS delivery: one transcode, one set of outputs, every copy acknowledged', async () => {
     const short = await makeVideo(join(platform.dir, 'short.mp4'), {
       width: 640,

@@ -1,5 +1,6 @@
 // `cdk synth` / `cdk deploy` entry. Settings come from CDK context (-c key=value or cdk.json).
 import { App } from 'aws-cdk-lib'
+import { ImageRepositoryStack } from '../lib/image-repository-stack'
 import { WorkerStack, type WorkerStackProps } from '../lib/worker-stack'
 
 const app = new App()
@@ -22,14 +23,22 @@ const media: WorkerStackProps['media'] = bucketOnAws
       region: ctx('s3Region') ?? 'us-east-1',
     }
 
+// Without credentials (offline synth) the stacks stay environment-agnostic.
+const env = process.env.CDK_DEFAULT_ACCOUNT
+  ? {
+      account: process.env.CDK_DEFAULT_ACCOUNT,
+      region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
+    }
+  : undefined
+
+// Deployed first; deploy/aws/deploy.sh pushes the image to it before the workers stack.
+new ImageRepositoryStack(app, 'RugbyCodexImages', {
+  env,
+  description: 'RugbyCodex worker image repository (SCALE-8)',
+})
+
 new WorkerStack(app, 'RugbyCodexWorkers', {
-  // Without credentials (offline synth) the stack stays environment-agnostic.
-  env: process.env.CDK_DEFAULT_ACCOUNT
-    ? {
-        account: process.env.CDK_DEFAULT_ACCOUNT,
-        region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
-      }
-    : undefined,
+  env,
   description: 'RugbyCodex GPU transcode workers (SCALE-7)',
   imageTag: ctx('imageTag'),
   media,

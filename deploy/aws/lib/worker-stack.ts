@@ -1,6 +1,7 @@
-// SCALE-7: the GPU transcode workers on AWS — ECR image repository, ECS on EC2 with a GPU
-// capacity provider (0–3 mixed spot/on-demand instances), SQS + DLQ, queue-driven scaling down to
-// zero, least-privilege task role, and the CloudWatch alarms of SCALE-9.
+// SCALE-7: the GPU transcode workers on AWS — ECS on EC2 with a GPU capacity provider (0–3 mixed
+// spot/on-demand instances), SQS + DLQ, queue-driven scaling down to zero, least-privilege task
+// role, and the CloudWatch alarms of SCALE-9. The image comes from the ECR repository of
+// ImageRepositoryStack, pushed before this stack is deployed (deploy/aws/deploy.sh).
 import {
   Aws,
   CfnOutput,
@@ -25,9 +26,10 @@ import {
   aws_sqs as sqs,
 } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
+import { TRANSCODER_REPOSITORY } from './image-repository-stack'
 
 export interface WorkerStackProps extends StackProps {
-  /** Image tag the service runs (CI passes the commit SHA). */
+  /** Image tag the service runs (CI passes the commit SHA); it must already be in ECR. */
   imageTag?: string
   /**
    * Where media lives. `wasabi` (default, the plan's storage): an S3-compatible bucket outside AWS,
@@ -53,7 +55,7 @@ const HEALTH_PORT = 54328
 export class WorkerStack extends Stack {
   readonly queue: sqs.Queue
   readonly deadLetterQueue: sqs.Queue
-  readonly repository: ecr.Repository
+  readonly repository: ecr.IRepository
   readonly service: ecs.Ec2Service
   readonly mediaBucket?: s3.Bucket
 
@@ -103,13 +105,13 @@ export class WorkerStack extends Stack {
     )
 
     // ---- Image -------------------------------------------------------------------------------
-    this.repository = new ecr.Repository(this, 'TranscoderRepository', {
-      repositoryName: 'rugbycodex-transcoder',
-      imageScanOnPush: true,
-      imageTagMutability: ecr.TagMutability.IMMUTABLE,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ description: 'keep the last 20 images', maxImageCount: 20 }],
-    })
+    // By name, not a cross-stack reference: the repository's stack is deployed (and the image
+    // pushed) first, and this stack neither creates nor exports anything for it.
+    this.repository = ecr.Repository.fromRepositoryName(
+      this,
+      'TranscoderRepository',
+      TRANSCODER_REPOSITORY,
+    )
 
     // ---- Storage (only when the media bucket is on AWS) ----------------------------------------
     if (media.kind === 'aws') {
@@ -223,8 +225,10 @@ export class WorkerStack extends Stack {
     // ---- Worker task -------------------------------------------------------------------------
     const workerSecret = new secretsmanager.Secret(this, 'WorkerSecret', {
       secretName: 'rugbycodex/worker',
+      // The VPC has no IPv6 and db.<ref>.supabase.co is IPv6-only: the worker goes through the
+      // shared pooler's session mode (IPv4). Transaction mode (port 6543) works too.
       description:
-        'SUPABASE_DB_URL, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY for the transcode worker',
+        'Transcode worker: SUPABASE_DB_URL = postgres://postgres.<ref>:<password>@aws-0-<region>.pooler.supabase.com:5432/postgres?sslmode=require (the IPv4 pooler, session mode), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY',
       generateSecretString: {
         secretStringTemplate: JSON.stringify({
           SUPABASE_DB_URL: 'set-me',
@@ -251,6 +255,8 @@ export class WorkerStack extends Stack {
           'sqs:DeleteMessage',
           'sqs:ChangeMessageVisibility',
           'sqs:GetQueueAttributes',
+          // A spot hand-back re-sends the job as a fresh message, so it spends no receive.
+          'sqs:SendMessage',
         ],
         resources: [this.queue.queueArn],
       }),
@@ -342,7 +348,10 @@ export class WorkerStack extends Stack {
       serviceName: 'rugbycodex-transcoder',
       cluster,
       taskDefinition,
-      desiredCount: 0,
+      // No desiredCount: CloudFormation would apply it on every update (a new image tag included)
+      // and stop the workers autoscaling started. Without it ECS keeps the running count on
+      // update, and Application Auto Scaling below owns it (0 when the queue is empty). The first
+      // create starts one task, which the backlog policy takes back to 0 within minutes.
       // One GPU per task and no spare instance to roll onto: old tasks stop first (they hand
       // their jobs back), new ones start after. Jobs wait; none is lost.
       minHealthyPercent: 0,
@@ -510,11 +519,11 @@ export class WorkerStack extends Stack {
       description: 'SQS_QUEUE_URL for the edge functions',
     })
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl })
-    new CfnOutput(this, 'RepositoryUri', { value: this.repository.repositoryUri })
     new CfnOutput(this, 'ClusterName', { value: cluster.clusterName })
     new CfnOutput(this, 'WorkerSecretArn', {
       value: workerSecret.secretArn,
-      description: 'fill SUPABASE_DB_URL (and S3 keys for Wasabi)',
+      description:
+        'fill SUPABASE_DB_URL with the IPv4 pooler URL (session mode, port 5432) and the S3 keys for Wasabi',
     })
     new CfnOutput(this, 'DispatchUserName', {
       value: dispatcher.userName,

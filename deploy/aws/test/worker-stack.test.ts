@@ -7,6 +7,7 @@ import { promisify } from 'node:util'
 import { App } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { ImageRepositoryStack, TRANSCODER_REPOSITORY } from '../lib/image-repository-stack'
 import { WORKER_INSTANCE_TYPES, WorkerStack } from '../lib/worker-stack'
 
 // SCALE-7 / SCALE-9: assertions on the synthesized CloudFormation of the GPU worker stack.
@@ -43,11 +44,27 @@ function statementsOf(
 }
 
 describe('image and compute', () => {
-  it('has an ECR repository that scans pushed images', () => {
-    wasabi.hasResourceProperties('AWS::ECR::Repository', {
-      RepositoryName: 'rugbycodex-transcoder',
+  it('keeps the ECR repository in its own stack, so the image can be pushed before the workers deploy', () => {
+    const images = Template.fromStack(new ImageRepositoryStack(new App(), 'Images'))
+    images.hasResourceProperties('AWS::ECR::Repository', {
+      RepositoryName: TRANSCODER_REPOSITORY,
       ImageScanningConfiguration: { ScanOnPush: true },
       ImageTagMutability: 'IMMUTABLE',
+    })
+    expect(TRANSCODER_REPOSITORY).toBe('rugbycodex-transcoder')
+    // The workers stack only references it: deploying the workers never creates (or waits for) it.
+    wasabi.resourceCountIs('AWS::ECR::Repository', 0)
+    wasabi.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Image: Match.objectLike({
+            'Fn::Join': [
+              '',
+              Match.arrayWith([Match.stringLikeRegexp(`/${TRANSCODER_REPOSITORY}:`)]),
+            ],
+          }),
+        }),
+      ],
     })
   })
 
@@ -100,8 +117,21 @@ describe('image and compute', () => {
       },
     })
     wasabi.hasResourceProperties('AWS::ECS::Service', {
-      DesiredCount: 0,
       CapacityProviderStrategy: [Match.objectLike({ Weight: 1 })],
+    })
+  })
+
+  it('never resets the running worker count on a deploy: no DesiredCount, autoscaling owns it', () => {
+    // CloudFormation applies a DesiredCount it finds in the template on every update (including a
+    // new image tag), which would stop the workers autoscaling started mid-job. Left out, ECS keeps
+    // the current count on update; Application Auto Scaling (0–3 on the backlog) sets it.
+    wasabi.hasResourceProperties('AWS::ECS::Service', { DesiredCount: Match.absent() })
+    wasabi.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      DesiredCapacity: Match.absent(),
+    })
+    wasabi.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'ecs:service:DesiredCount',
+      MinCapacity: 0,
     })
   })
 })
@@ -216,15 +246,26 @@ describe('worker task', () => {
     })
   })
 
+  it('documents the IPv4 pooler URL the worker needs in its secret', () => {
+    wasabi.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'rugbycodex/worker',
+      Description: Match.stringLikeRegexp(
+        'postgres://postgres\\.<ref>:<password>@aws-0-<region>\\.pooler\\.supabase\\.com:5432/postgres\\?sslmode=require',
+      ),
+    })
+  })
+
   it('gives the task role its queue and nothing else when media is on Wasabi', () => {
     const statements = statementsOf(wasabi, 'WorkerTaskRole')
     expect(statements).toHaveLength(1)
     expect(statements[0]).toMatchObject({
+      // SendMessage: a spot hand-back re-sends the job as a fresh message (no receive spent).
       Action: [
         'sqs:ReceiveMessage',
         'sqs:DeleteMessage',
         'sqs:ChangeMessageVisibility',
         'sqs:GetQueueAttributes',
+        'sqs:SendMessage',
       ],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TranscodeQueue/), 'Arn'] },
     })
@@ -355,8 +396,11 @@ describe('cdk synth', () => {
         Resources: Resources
       }
       const types = new Set(Object.values(template.Resources).map((r) => r.Type))
+      const images = JSON.parse(
+        await fs.readFile(path.join(out, 'RugbyCodexImages.template.json'), 'utf8'),
+      ) as { Resources: Resources }
+      expect(Object.values(images.Resources).map((r) => r.Type)).toContain('AWS::ECR::Repository')
       for (const t of [
-        'AWS::ECR::Repository',
         'AWS::ECS::Service',
         'AWS::SQS::Queue',
         'AWS::AutoScaling::AutoScalingGroup',

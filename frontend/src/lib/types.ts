@@ -94,11 +94,13 @@ export interface UploadPart {
   url: string
 }
 
+/** `parts` holds URLs for the first batch only; `POST media/uploads/:id/parts` gives the rest. */
 export interface CreateUploadResponse {
   asset: MediaAsset
   uploadId: string
   key: string
   partSize: number
+  partCount: number
   parts: UploadPart[]
 }
 
@@ -106,7 +108,9 @@ export interface UploadStateResponse {
   asset: MediaAsset
   uploadId: string
   partSize: number
+  partCount: number
   uploadedParts: { partNumber: number; size: number; etag: string }[]
+  /** URLs for the first batch of missing parts. */
   parts: UploadPart[]
 }
 

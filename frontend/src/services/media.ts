@@ -5,6 +5,7 @@ import type {
   MediaKind,
   Page,
   PlaybackResponse,
+  UploadPart,
   UploadStateResponse,
 } from '../lib/types'
 import type { UploadBackend } from '../lib/upload/queue'
@@ -12,6 +13,8 @@ import type { UploadBackend } from '../lib/upload/queue'
 export const uploadBackend: UploadBackend = {
   create: (input) => api<CreateUploadResponse>('POST', 'media/uploads', input),
   state: (assetId) => api<UploadStateResponse>('GET', `media/uploads/${assetId}`),
+  partUrls: (assetId, partNumbers) =>
+    api<{ parts: UploadPart[] }>('POST', `media/uploads/${assetId}/parts`, { partNumbers }),
   complete: (assetId, parts) =>
     api<{ asset: MediaAsset }>('POST', `media/uploads/${assetId}/complete`, parts ? { parts } : {}),
   abort: async (assetId) => {

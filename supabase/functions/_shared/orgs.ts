@@ -1,6 +1,7 @@
 // Org role resolution shared by every domain: one query per request, answered by the database's
 // own permission helpers so functions and RLS agree on who may do what.
-import type { Tx } from './db.ts'
+import type { AuthUser } from './auth.ts'
+import { readAsUser, type Tx } from './db.ts'
 import { forbidden, notFound } from './http.ts'
 
 export type OrgRole = 'owner' | 'manager' | 'staff' | 'member'
@@ -44,4 +45,18 @@ export async function requirePlatformRole(tx: Tx, roles: PlatformRole[]): Promis
   const role = await platformRoleOf(tx)
   if (!roles.includes(role)) throw forbidden('This is for platform administrators.')
   return role
+}
+
+/**
+ * Maintenance endpoints (routes declared `auth: ['secret', 'user']`): the scheduler calls them
+ * with the secret key, and a platform admin may run them by hand. Returns the admin's id, or
+ * undefined for the scheduler.
+ */
+export async function requireServiceOrPlatformAdmin(ctx: {
+  authMode: string
+  user: AuthUser
+}): Promise<string | undefined> {
+  if (ctx.authMode === 'secret') return undefined
+  await readAsUser(ctx.user, (tx) => requirePlatformRole(tx, ['admin']))
+  return ctx.user.id
 }

@@ -1,5 +1,7 @@
-// Object storage through the AWS SDK v3: the same code talks to S3, Wasabi, R2 and local s3rver.
-// The browser only ever receives presigned URLs for one key and one operation.
+// Object storage through the AWS SDK v3: the same code talks to S3, Wasabi, R2 and the local
+// stand-in (which verifies SigV4 as S3 does). The browser only ever receives presigned URLs for one
+// key and one operation.
+import { createHash } from 'node:crypto'
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -52,8 +54,32 @@ export function s3(): S3Client {
         responseChecksumValidation: 'WHEN_REQUIRED',
       }),
     }
+    addContentMd5ToDeleteObjects(client.s3)
   }
   return client.s3
+}
+
+/**
+ * DeleteObjects must carry Content-MD5: Wasabi and MinIO-style stores refuse it without, and since
+ * SDK 3.729 the SDK sends only a CRC32 flexible checksum (S3 accepts either). Added before
+ * signing so the header is signed. The worker's storage adapter does the same.
+ */
+export function addContentMd5ToDeleteObjects(s3Client: S3Client): void {
+  s3Client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown }
+      const body = request.body
+      if (
+        context.commandName === 'DeleteObjectsCommand' &&
+        request.headers &&
+        (typeof body === 'string' || body instanceof Uint8Array)
+      ) {
+        request.headers['content-md5'] = createHash('md5').update(body).digest('base64')
+      }
+      return await next(args)
+    },
+    { step: 'build', name: 'contentMd5ForDeleteObjects', override: true },
+  )
 }
 
 export async function createMultipartUpload(key: string, contentType: string): Promise<string> {
@@ -64,7 +90,16 @@ export async function createMultipartUpload(key: string, contentType: string): P
   return out.UploadId
 }
 
-export function presignUploadPart(key: string, uploadId: string, partNumber: number) {
+/**
+ * A part URL pins everything about the part: key, upload id, part number and its exact
+ * Content-Length (signed), so it can carry only that part's bytes.
+ */
+export function presignUploadPart(
+  key: string,
+  uploadId: string,
+  partNumber: number,
+  contentLength: number,
+) {
   return getSignedUrl(
     s3(),
     new UploadPartCommand({
@@ -72,14 +107,15 @@ export function presignUploadPart(key: string, uploadId: string, partNumber: num
       Key: key,
       UploadId: uploadId,
       PartNumber: partNumber,
+      ContentLength: contentLength,
     }),
     { expiresIn: PRESIGN_SECONDS },
   )
 }
 
 /**
- * The storage server lacks an operation (local s3rver has no ListParts/AbortMultipartUpload).
- * Callers degrade explicitly instead of failing the request.
+ * The storage server lacks an operation (some S3-compatible stores have no ListParts or
+ * AbortMultipartUpload). Callers degrade explicitly instead of failing the request.
  */
 export class StorageUnsupported extends Error {
   constructor(readonly operation: string) {

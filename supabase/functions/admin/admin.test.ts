@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { api, createOrg, platformAvailable, serviceSql, signUp } from '../_shared/testing.ts'
+import { env } from '../_shared/env.ts'
+import * as storage from '../_shared/storage.ts'
 
 const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
 
@@ -169,6 +171,36 @@ Deno.test({
     const messages = (await mailbox.json()).messages
     assert.equal(messages.length, 1)
     assert.match(messages[0].subject, /waitlist/)
+  },
+})
+
+Deno.test({
+  ...opts,
+  name: 'MEDIA-3 PROD-2: the storage-cleanup schedule calls with the secret key; a user needs the admin role',
+  fn: async () => {
+    const user = await signUp('cleanupuser')
+    assert.equal((await api('admin/storage-cleanup', { body: {} })).status, 401)
+    assert.equal((await api('admin/storage-cleanup', { token: 'forged', body: {} })).status, 401)
+    assert.equal((await api('admin/storage-cleanup', { token: user.token, body: {} })).status, 403)
+
+    // A prefix whose deletion failed when its asset was deleted: the next run removes it.
+    const prefix = `orgs/${crypto.randomUUID()}/media/${crypto.randomUUID()}/`
+    await storage.putObject(`${prefix}poster.jpg`, new Uint8Array([1, 2, 3]), 'image/jpeg')
+    const [entry] = await serviceSql(
+      (sql) =>
+        sql`insert into public.storage_cleanup_queue (prefix) values (${prefix}) returning id`,
+    )
+    const run = await api('admin/storage-cleanup', {
+      token: env('SUPABASE_SERVICE_ROLE_KEY'),
+      body: {},
+    })
+    assert.equal(run.status, 200, JSON.stringify(run.body))
+    assert.ok(run.body.processed >= 1)
+    assert.equal(await storage.headObject(`${prefix}poster.jpg`), undefined)
+    const [row] = await serviceSql(
+      (sql) => sql`select processed_at from public.storage_cleanup_queue where id = ${entry!.id}`,
+    )
+    assert.ok(row?.processed_at)
   },
 })
 

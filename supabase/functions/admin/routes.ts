@@ -12,7 +12,11 @@ import {
   parseQuery,
   uuidParam,
 } from '../_shared/http.ts'
-import { requirePlatformRole, type PlatformRole } from '../_shared/orgs.ts'
+import {
+  requirePlatformRole,
+  requireServiceOrPlatformAdmin,
+  type PlatformRole,
+} from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import { invalidate, keys } from '../_shared/cache.ts'
 import { deletePrefix } from '../_shared/storage.ts'
@@ -42,6 +46,10 @@ async function searchPage(
   return json({ items, page: q.page, pageSize: PAGE })
 }
 
+/**
+ * A scheduled call (private.schedules: the secret key, as narrations' sweeper takes it) or a
+ * platform admin. Returns the acting user's id, none for the schedule.
+ */
 const Backfill = z
   .object({
     batchSize: z.number().int().min(1).max(200).default(50),
@@ -385,14 +393,16 @@ export const adminRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/storage-cleanup',
-    handler: async ({ user }) => {
-      await readAsUser(user, (tx) => requirePlatformRole(tx, ['admin']))
+    // The hourly schedule (rugbycodex-storage-cleanup) calls it with the secret key.
+    auth: ['secret', 'user'],
+    handler: async (ctx) => {
+      const actor = await requireServiceOrPlatformAdmin(ctx)
       // Retries prefixes whose deletion failed when their asset was deleted.
       const pending = await asService(
         'list-pending-storage-cleanup',
         (tx) => tx<{ id: number; prefix: string }[]>`
           select id, prefix from public.storage_cleanup_queue where processed_at is null order by created_at limit 50`,
-        user.id,
+        actor,
       )
       let done = 0
       for (const item of pending) {

@@ -1,9 +1,9 @@
 // Integration: the upload → complete → playback path through the gateway, against the embedded
 // database and s3rver (run by `npm run test:functions`).
 import assert from 'node:assert/strict'
-import { PutObjectCommand } from '@aws-sdk/client-s3'
+import { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3'
 import { closePools } from '../_shared/db.ts'
-import { bucket, headObject, listParts, s3, StorageUnsupported } from '../_shared/storage.ts'
+import { bucket, headObject, s3 } from '../_shared/storage.ts'
 import {
   addMember,
   api,
@@ -55,16 +55,6 @@ function clientParts(key: string, count: number) {
   return { parts }
 }
 
-/** Whether storage can list parts (real S3 can; the local s3rver cannot, see storage.ts). */
-async function canListParts(): Promise<boolean> {
-  try {
-    await listParts('probe/none', 'none')
-    return true
-  } catch (err) {
-    return !(err instanceof StorageUnsupported)
-  }
-}
-
 async function usage(orgId: string) {
   return await serviceSql(async (sql) => {
     const [row] =
@@ -92,8 +82,9 @@ Deno.test({
     })
     assert.equal(created.status, 201, JSON.stringify(created.body))
     assert.ok(created.headers.get('x-request-id'))
-    const { asset, partSize, parts, key, uploadId } = created.body
+    const { asset, partSize, partCount, parts, key, uploadId } = created.body
     assert.equal(partSize, 10 * MiB)
+    assert.equal(partCount, 2)
     assert.equal(parts.length, 2)
     assert.equal(key, `orgs/${org.id}/media/${asset.id}/original/source.mp4`)
     assert.ok(uploadId)
@@ -104,23 +95,18 @@ Deno.test({
     await putParts(parts.slice(0, 1), [10 * MiB, 12345])
     const resumed = await api(`media/uploads/${asset.id}`, { token: coach.token })
     assert.equal(resumed.status, 200)
-    if (await canListParts()) {
-      assert.deepEqual(
-        resumed.body.uploadedParts.map((p: { partNumber: number; size: number }) => [
-          p.partNumber,
-          p.size,
-        ]),
-        [[1, 10 * MiB]],
-      )
-      assert.deepEqual(
-        resumed.body.parts.map((p: { partNumber: number }) => p.partNumber),
-        [2],
-      )
-    } else {
-      // Degraded resume: every part is offered again.
-      assert.deepEqual(resumed.body.uploadedParts, [])
-      assert.equal(resumed.body.parts.length, 2)
-    }
+    assert.equal(resumed.body.partCount, 2)
+    assert.deepEqual(
+      resumed.body.uploadedParts.map((p: { partNumber: number; size: number }) => [
+        p.partNumber,
+        p.size,
+      ]),
+      [[1, 10 * MiB]],
+    )
+    assert.deepEqual(
+      resumed.body.parts.map((p: { partNumber: number }) => p.partNumber),
+      [2],
+    )
 
     // Completing with a part missing is refused and loses nothing.
     const early = await api(`media/uploads/${asset.id}/complete`, {
@@ -146,6 +132,12 @@ Deno.test({
     assert.equal(first.body.job.id, third.body.job.id)
     assert.equal(third.body.asset.status, 'uploaded')
     assert.equal(third.body.job.type, 'transcode')
+    const lateParts = await api(`media/uploads/${asset.id}/parts`, {
+      token: coach.token,
+      body: { partNumbers: [1] },
+    })
+    assert.equal(lateParts.status, 409)
+    assert.equal(lateParts.body.error.code, 'UPLOAD_NOT_IN_PROGRESS')
     const jobs = await serviceSql(
       (sql) => sql`select count(*)::int as n from public.jobs where media_asset_id = ${asset.id}`,
     )
@@ -201,6 +193,16 @@ Deno.test({
       assert.equal(res.body.error.code, 'NOT_FOUND')
       assert.doesNotMatch(JSON.stringify(res.body), /perm\.mp4/)
     }
+    const outsiderParts = await api(`media/uploads/${id}/parts`, {
+      token: outsider.token,
+      body: { partNumbers: [1] },
+    })
+    assert.equal(outsiderParts.status, 404)
+    const memberParts = await api(`media/uploads/${id}/parts`, {
+      token: player.token,
+      body: { partNumbers: [1] },
+    })
+    assert.equal(memberParts.status, 403)
     const complete = await api(`media/uploads/${id}/complete`, { token: outsider.token, body: {} })
     assert.equal(complete.status, 404)
     const abortByOutsider = await api(`media/uploads/${id}`, {
@@ -242,7 +244,26 @@ Deno.test({
     })
     assert.equal(created.status, 201)
     assert.equal((await usage(org.id)).reserved, before.reserved + 5000)
-    await putParts(created.body.parts, [4000])
+    // The presigned URL is pinned to the declared 5000 bytes: storage itself refuses 4000.
+    const short = await fetch(created.body.parts[0].url, {
+      method: 'PUT',
+      body: new Uint8Array(4000),
+    })
+    assert.equal(short.status, 403)
+    assert.match(await short.text(), /SignatureDoesNotMatch/)
+    // A client holding storage credentials could still store a short part; complete catches it.
+    const { asset, key, uploadId } = created.body
+    const stored = await s3().send(
+      new UploadPartCommand({
+        Bucket: bucket(),
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: 1,
+        Body: new Uint8Array(4000),
+      }),
+    )
+    etags.set(`${Deno.env.get('S3_ENDPOINT')}/${bucket()}/${key}#1`, stored.ETag ?? '')
+    assert.ok(asset.id)
     const res = await api(`media/uploads/${created.body.asset.id}/complete`, {
       token: coach.token,
       body: clientParts(created.body.key, 1),
@@ -251,6 +272,89 @@ Deno.test({
     assert.equal(res.body.error.code, 'UPLOAD_SIZE_MISMATCH')
     assert.equal((await usage(org.id)).reserved, before.reserved)
     assert.equal((await api(`media/${created.body.asset.id}`, { token: coach.token })).status, 404)
+  },
+})
+
+Deno.test({
+  ...opts,
+  name: 'part URLs: first batch of 50 on create and resume, more on demand, each pinned to its length',
+  fn: async () => {
+    await setup()
+    const club = await createOrg(coach, 'Batch Club')
+    await addMember(club.id, player, 'member')
+    const size = 120 * 10 * MiB + 5 // 121 parts, the last 5 bytes
+    const created = await api('media/uploads', {
+      token: coach.token,
+      body: { orgId: club.id, fileName: 'long.mp4', sizeBytes: size, contentType: 'video/mp4' },
+    })
+    assert.equal(created.status, 201, JSON.stringify(created.body))
+    const id: string = created.body.asset.id
+    assert.equal(created.body.partCount, 121)
+    const numbers = (parts: { partNumber: number }[]) => parts.map((p) => p.partNumber)
+    assert.deepEqual(
+      numbers(created.body.parts),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    )
+    for (const part of created.body.parts) {
+      const url = new URL(part.url)
+      assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'content-length;host')
+      assert.equal(url.searchParams.get('partNumber'), String(part.partNumber))
+      assert.equal(url.searchParams.get('uploadId'), created.body.uploadId)
+    }
+
+    const more = await api(`media/uploads/${id}/parts`, {
+      token: coach.token,
+      body: { partNumbers: [121, 51, 51, 52] },
+    })
+    assert.equal(more.status, 200, JSON.stringify(more.body))
+    assert.deepEqual(numbers(more.body.parts), [51, 52, 121])
+    const last = more.body.parts.find((p: { partNumber: number }) => p.partNumber === 121).url
+    // The last part's URL carries exactly its 5 bytes, nothing else.
+    const wrong = await fetch(last, { method: 'PUT', body: new Uint8Array(6) })
+    assert.equal(wrong.status, 403)
+    await wrong.body?.cancel()
+    const right = await fetch(last, { method: 'PUT', body: new Uint8Array(5) })
+    assert.equal(right.status, 200)
+    await right.body?.cancel()
+
+    const resumed = await api(`media/uploads/${id}`, { token: coach.token })
+    assert.equal(resumed.status, 200)
+    assert.equal(resumed.body.partCount, 121)
+    assert.deepEqual(numbers(resumed.body.uploadedParts), [121])
+    assert.deepEqual(
+      numbers(resumed.body.parts),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    )
+
+    const refused: Array<[unknown, number, string]> = [
+      [{ partNumbers: [122] }, 400, 'VALIDATION_FAILED'],
+      [{ partNumbers: [0] }, 400, 'VALIDATION_FAILED'],
+      [{ partNumbers: [] }, 400, 'VALIDATION_FAILED'],
+      [{ partNumbers: Array.from({ length: 51 }, (_, i) => i + 1) }, 400, 'VALIDATION_FAILED'],
+      [{ partNumbers: [1.5] }, 400, 'VALIDATION_FAILED'],
+      [{ partNumbers: '1' }, 400, 'VALIDATION_FAILED'],
+      [{ parts: [1] }, 400, 'VALIDATION_FAILED'],
+    ]
+    for (const [body, status, code] of refused) {
+      const res = await api(`media/uploads/${id}/parts`, { token: coach.token, body })
+      assert.equal(res.status, status, JSON.stringify(body))
+      assert.equal(res.body.error.code, code, JSON.stringify(body))
+    }
+    const unknown = await api(`media/uploads/${crypto.randomUUID()}/parts`, {
+      token: coach.token,
+      body: { partNumbers: [1] },
+    })
+    assert.equal(unknown.status, 404)
+
+    assert.equal(
+      (await api(`media/uploads/${id}`, { token: coach.token, method: 'DELETE' })).status,
+      204,
+    )
+    const afterAbort = await api(`media/uploads/${id}/parts`, {
+      token: coach.token,
+      body: { partNumbers: [1] },
+    })
+    assert.equal(afterAbort.status, 404)
   },
 })
 

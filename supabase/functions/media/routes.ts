@@ -7,8 +7,14 @@ import { getAsset, listMedia, mediaNamespace } from './library.ts'
 import { deleteAsset, mediaChanges, updateAsset } from './manage.ts'
 import { exportMatch, requestClipExport, toCsv } from './export.ts'
 import { playbackFor, signedPlaylist, signedStoryboard } from './playback.ts'
-import { MAX_UPLOAD_BYTES } from './upload-plan.ts'
-import { abortUpload, completeUpload, createUpload, resumeUpload } from './uploads.ts'
+import { MAX_UPLOAD_BYTES, PART_URL_BATCH } from './upload-plan.ts'
+import {
+  abortUpload,
+  completeUpload,
+  createUpload,
+  presignMoreParts,
+  resumeUpload,
+} from './uploads.ts'
 
 const MediaKind = z.enum(['match', 'opposition', 'training', 'clinic'])
 
@@ -49,6 +55,17 @@ const CompleteUpload = z
       )
       .max(10_000)
       .optional(),
+  })
+  .strict()
+
+const MoreParts = z
+  .object({
+    partNumbers: z
+      .array(z.number().int('must be whole part numbers').min(1).max(10_000), {
+        message: 'must be a list of part numbers',
+      })
+      .min(1, 'ask for at least one part')
+      .max(PART_URL_BATCH, `at most ${PART_URL_BATCH} parts per request`),
   })
   .strict()
 
@@ -109,6 +126,15 @@ export const mediaRoutes: Route[] = [
     method: 'GET',
     pattern: '/uploads/:assetId',
     handler: async ({ params, user }) => json(await resumeUpload(user, uuidParam(params.assetId))),
+  },
+  {
+    method: 'POST',
+    pattern: '/uploads/:assetId/parts',
+    handler: async ({ req, params, user }) => {
+      const assetId = uuidParam(params.assetId)
+      const body = await parseBody(req, MoreParts)
+      return json(await presignMoreParts(user, assetId, body.partNumbers))
+    },
   },
   {
     method: 'POST',

@@ -5,7 +5,10 @@ import {
   missingParts,
   originalKey,
   PART_SIZE,
+  PART_URL_BATCH,
   partCount,
+  partLength,
+  partsOutOfRange,
 } from './upload-plan.ts'
 
 Deno.test('part count is ceil(size / 10 MiB), at least one', () => {
@@ -27,4 +30,19 @@ Deno.test('missing parts and default names', () => {
   assert.deepEqual(missingParts(4, [1, 3]), [2, 4])
   assert.deepEqual(missingParts(2, [1, 2, 3]), [])
   assert.equal(defaultName('Final vs Leinster.mov'), 'Final vs Leinster')
+})
+
+Deno.test('each part has an exact length: full parts, then the remainder', () => {
+  const size = 2 * PART_SIZE + 123
+  assert.deepEqual(
+    [1, 2, 3].map((n) => partLength(size, n)),
+    [PART_SIZE, PART_SIZE, 123],
+  )
+  assert.equal(partLength(PART_SIZE, 1), PART_SIZE)
+  assert.equal(partLength(1, 1), 1)
+  assert.equal(partLength(20 * 1024 ** 3, 2048), PART_SIZE)
+  assert.throws(() => partLength(size, 0), RangeError)
+  assert.throws(() => partLength(size, 4), RangeError)
+  assert.deepEqual(partsOutOfRange(3, [0, 1, 3, 4, 2.5]), [0, 4, 2.5])
+  assert.equal(PART_URL_BATCH, 50)
 })

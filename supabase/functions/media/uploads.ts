@@ -22,7 +22,10 @@ import {
   missingParts,
   originalKey,
   PART_SIZE,
+  PART_URL_BATCH,
   partCount,
+  partLength,
+  partsOutOfRange,
 } from './upload-plan.ts'
 
 export interface CreateUploadInput {
@@ -34,11 +37,17 @@ export interface CreateUploadInput {
   kind?: 'match' | 'opposition' | 'training' | 'clinic'
 }
 
-async function presignParts(key: string, uploadId: string, numbers: number[]) {
+/** Presigned URLs for `numbers` (at most one batch), each pinned to its part's exact length. */
+async function presignParts(key: string, uploadId: string, sizeBytes: number, numbers: number[]) {
   return await Promise.all(
-    numbers.map(async (partNumber) => ({
+    numbers.slice(0, PART_URL_BATCH).map(async (partNumber) => ({
       partNumber,
-      url: await storage.presignUploadPart(key, uploadId, partNumber),
+      url: await storage.presignUploadPart(
+        key,
+        uploadId,
+        partNumber,
+        partLength(sizeBytes, partNumber),
+      ),
     })),
   )
 }
@@ -67,8 +76,17 @@ export async function createUpload(user: AuthUser, input: CreateUploadInput) {
       )
       return updated!
     })
-    const parts = await presignParts(key, uploadId!, range(partCount(input.sizeBytes)))
-    return { asset: toAsset(row), uploadId: uploadId!, key, partSize: PART_SIZE, parts }
+    const count = partCount(input.sizeBytes)
+    // The first batch only; the browser asks for the rest as it goes (POST …/parts).
+    const parts = await presignParts(key, uploadId!, input.sizeBytes, range(count))
+    return {
+      asset: toAsset(row),
+      uploadId: uploadId!,
+      key,
+      partSize: PART_SIZE,
+      partCount: count,
+      parts,
+    }
   } catch (err) {
     // The row rolled back with the reservation; the multipart upload must not linger either.
     if (uploadId) await storage.abortMultipartUpload(key, uploadId).catch(() => {})
@@ -121,10 +139,12 @@ export async function resumeUpload(user: AuthUser, assetId: string) {
   if (!stored) {
     throw new HttpError(410, 'UPLOAD_EXPIRED', 'This upload expired. Start it again.')
   }
-  const count = partCount(Number(row.size_bytes))
+  const size = Number(row.size_bytes)
+  const count = partCount(size)
   const parts = await presignParts(
     row.original_key,
     row.upload_id,
+    size,
     missingParts(
       count,
       stored.map((p) => p.partNumber),
@@ -134,9 +154,33 @@ export async function resumeUpload(user: AuthUser, assetId: string) {
     asset: toAsset(row),
     uploadId: row.upload_id,
     partSize: PART_SIZE,
+    partCount: count,
     uploadedParts: stored,
     parts,
   }
+}
+
+/**
+ * More part URLs for an upload in progress: only parts of this upload (1..its part count), at
+ * most one batch per call, for staff of its org. Parts already stored may be asked for again (a
+ * re-sent part replaces the stored one, as on S3).
+ */
+export async function presignMoreParts(user: AuthUser, assetId: string, partNumbers: number[]) {
+  const row = await asUser(user, (tx) => uploadAssetFor(tx, assetId))
+  if (row.status !== 'uploading' || !row.upload_id) {
+    throw new HttpError(409, 'UPLOAD_NOT_IN_PROGRESS', 'This upload has already been completed.')
+  }
+  const size = Number(row.size_bytes)
+  const count = partCount(size)
+  const outside = partsOutOfRange(count, partNumbers)
+  if (outside.length > 0) {
+    throw new HttpError(400, 'VALIDATION_FAILED', `This upload has parts 1 to ${count}.`, {
+      fieldErrors: { partNumbers: [`parts ${outside.slice(0, 10).join(', ')} do not exist`] },
+      formErrors: [],
+    })
+  }
+  const unique = [...new Set(partNumbers)].sort((a, b) => a - b)
+  return { parts: await presignParts(row.original_key, row.upload_id, size, unique) }
 }
 
 async function jobFor(tx: Tx, assetId: string): Promise<JobRow | undefined> {

@@ -3,9 +3,9 @@
 import { z } from 'zod'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole, requirePlatformRole } from '../_shared/orgs.ts'
+import { requireOrgRole, requireServiceOrPlatformAdmin } from '../_shared/orgs.ts'
 import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
-import type { Context, Route } from '../_shared/router.ts'
+import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
 import {
   NARRATION_SELECT,
@@ -66,12 +66,6 @@ const CreateNarration = z
 
 const Transcribe = z.object({ previewText: Text.optional() }).strict()
 const Sweep = z.object({ limit: z.number().int().min(1).max(100).default(20) }).strict()
-
-/** A secret key (the cron) passed the router; a signed-in caller must be a platform admin. */
-async function requireSweeper({ authMode, user }: Context): Promise<void> {
-  if (authMode === 'secret') return
-  await readAsUser(user, (tx) => requirePlatformRole(tx, ['admin']))
-}
 
 const jobView = (job: Awaited<ReturnType<typeof transcribeJobOf>>) =>
   job && { id: job.id, state: job.state, attempt: job.attempt, maxAttempts: job.maxAttempts }
@@ -284,7 +278,7 @@ export const narrationRoutes: Route[] = [
     auth: ['secret', 'user'],
     handler: async (ctx) => {
       const { req } = ctx
-      await requireSweeper(ctx)
+      await requireServiceOrPlatformAdmin(ctx)
       const { limit } = await parseBody(req, Sweep)
       return json(await sweepTranscriptions(limit))
     },

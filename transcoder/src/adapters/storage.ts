@@ -1,4 +1,6 @@
-// The storage adapter: S3 (s3rver locally, S3/Wasabi/R2 in production) for originals and outputs.
+// The storage adapter: S3 (the SigV4-verifying stand-in locally, S3/Wasabi/R2 in production) for
+// originals and outputs.
+import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
@@ -38,6 +40,29 @@ export function cacheControlOf(key: string): string {
   return key.endsWith('.m3u8') ? 'no-cache' : 'public, max-age=31536000, immutable'
 }
 
+/**
+ * DeleteObjects must carry Content-MD5: Wasabi and MinIO-style stores refuse it without, and since
+ * SDK 3.729 the SDK sends only a CRC32 flexible checksum (S3 accepts either). Added before signing
+ * so the header is signed. The edge functions' storage module does the same.
+ */
+export function addContentMd5ToDeleteObjects(client: S3Client): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown }
+      const body = request.body
+      if (
+        context.commandName === 'DeleteObjectsCommand' &&
+        request.headers &&
+        (typeof body === 'string' || body instanceof Uint8Array)
+      ) {
+        request.headers['content-md5'] = createHash('md5').update(body).digest('base64')
+      }
+      return await next(args)
+    },
+    { step: 'build', name: 'contentMd5ForDeleteObjects', override: true },
+  )
+}
+
 export class Storage {
   readonly client: S3Client
   readonly bucket: string
@@ -56,6 +81,7 @@ export class Storage {
           ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
           : undefined,
     })
+    addContentMd5ToDeleteObjects(this.client)
   }
 
   async download(key: string, path: string, signal?: AbortSignal): Promise<number> {

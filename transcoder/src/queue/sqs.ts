@@ -4,11 +4,15 @@
 //     reappears under a live worker; on a crash it reappears after at most one timeout;
 //   - delete only after success is committed; a retry hides the message for the backoff;
 //   - after the last attempt the message is left to the queue's redrive policy (maxReceiveCount =
-//     max_attempts), which moves it to the DLQ on the next receive.
+//     max_attempts), which moves it to the DLQ on the next receive;
+//   - a graceful hand-back (spot interruption) is not an attempt, so it must not cost a receive:
+//     the job goes back as a fresh message (receive count 0) and only then is the held one deleted.
+import { randomUUID } from 'node:crypto'
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
 } from '@aws-sdk/client-sqs'
 import type { Database, JobRow } from '../adapters/db'
 import type { Logger } from '../log'
@@ -103,6 +107,43 @@ export class SqsQueue {
   async requeue(message: SqsMessage, delaySeconds: number): Promise<void> {
     this.stopHeartbeat(message)
     await this.setVisibility(message, delaySeconds)
+  }
+
+  /**
+   * Hands the job back without spending a receive: every receive counts toward maxReceiveCount,
+   * so making the held message visible again would send a job that was only ever interrupted to
+   * the DLQ after three spot interruptions, leaving it queued with no message. A fresh message
+   * starts at zero. Send first, delete second: a crash in between leaves a duplicate, which
+   * claim_job turns into a no-op, never a job without a message.
+   */
+  async handBack(message: SqsMessage, jobId: string): Promise<void> {
+    this.stopHeartbeat(message)
+    try {
+      await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: message.body,
+          // As dispatchJob does for FIFO queues; the dedup id is new, or SQS would drop the copy
+          // as a repeat of the original within its five-minute window.
+          ...(this.queueUrl.endsWith('.fifo')
+            ? { MessageGroupId: jobId, MessageDeduplicationId: `${jobId}:${randomUUID()}` }
+            : {}),
+        }),
+      )
+    } catch (error) {
+      // No copy was sent: visible again now, at the cost of one receive, rather than lost.
+      this.logger.warn('sqs_handback_resend_failed', { jobId, error })
+      await this.setVisibility(message, 0)
+      return
+    }
+    try {
+      await this.client.send(
+        new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.receiptHandle }),
+      )
+    } catch (error) {
+      // The old copy reappears after its visibility timeout and is settled as a duplicate.
+      this.logger.warn('sqs_handback_delete_failed', { jobId, error })
+    }
   }
 
   /** Stops extending without touching visibility (someone else owns the job for now). */
@@ -222,8 +263,12 @@ export class SqsJobSource implements JobSource {
         return state
       },
       release: async () => {
-        await base.release()
-        await queue.requeue(message, 0)
+        try {
+          await base.release()
+        } finally {
+          // Even if the database missed the release, the job's lease expires and the copy waits.
+          await queue.handBack(message, job.id)
+        }
       },
     }
   }

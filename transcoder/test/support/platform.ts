@@ -1,5 +1,6 @@
 // An in-memory platform for worker tests: PGlite (bootstrap + migrations applied in order) behind
-// pglite-socket, and s3rver with the media bucket — on free ports, torn down by stop().
+// pglite-socket, and the platform's S3 stand-in (SigV4-verifying, as strict as S3) with the media
+// bucket — on free ports, torn down by stop().
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,10 +8,10 @@ import { randomUUID } from 'node:crypto'
 import type { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
-import S3rver from 's3rver'
 import { Database } from '../../src/adapters/db'
 import { Storage } from '../../src/adapters/storage'
 import { createDatabase } from '../../../supabase/tests/db'
+import { startStorage } from '../../../local/src/storage'
 import { freePort } from './ports'
 
 export interface TestPlatform {
@@ -47,17 +48,13 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   await socket.start()
   const dbUrl = `postgres://postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`
 
-  const s3Port = await freePort()
-  const s3 = new S3rver({
-    address: '127.0.0.1',
-    port: s3Port,
-    silent: true,
+  const s3 = await startStorage({
     directory: join(dir, 's3'),
-    resetOnClose: true,
-    configureBuckets: [{ name: 'media' }],
+    port: await freePort(),
+    bucket: 'media',
+    allowedOrigins: [],
   })
-  await s3.run()
-  const s3Endpoint = `http://127.0.0.1:${s3Port}`
+  const s3Endpoint = s3.endpoint
   const env = {
     SUPABASE_DB_URL: dbUrl,
     S3_ENDPOINT: s3Endpoint,
@@ -124,7 +121,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       storage.close()
       await socket.stop().catch(() => {})
       await pg.close().catch(() => {})
-      await s3.close().catch(() => {})
+      await s3.stop().catch(() => {})
       await rm(dir, { recursive: true, force: true })
     },
   }

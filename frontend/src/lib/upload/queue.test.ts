@@ -32,9 +32,14 @@ function asset(id: string, status: MediaAsset['status'] = 'uploading'): MediaAss
   return { id, status } as MediaAsset
 }
 
-/** A fake of the `media/uploads` endpoints that remembers which parts storage holds. */
+/**
+ * A fake of the `media/uploads` endpoints that remembers which parts storage holds. Like the
+ * server, it hands out part URLs at most `batch` at a time.
+ */
 class FakeBackend implements UploadBackend {
+  constructor(readonly batch = 50) {}
   calls: string[] = []
+  urlRequests: number[][] = []
   stored = new Map<string, Map<number, number>>()
   sizes = new Map<string, number>()
   completedWith: unknown[] = []
@@ -47,7 +52,16 @@ class FakeBackend implements UploadBackend {
     const parts: UploadPart[] = []
     for (let n = 1; n <= total; n++)
       if (!have.has(n)) parts.push({ partNumber: n, url: `s3://${id}/${n}` })
-    return parts
+    return parts.slice(0, this.batch)
+  }
+  async partUrls(id: string, partNumbers: number[]) {
+    this.calls.push(`parts ${id}`)
+    this.urlRequests.push(partNumbers)
+    const total = Math.ceil((this.sizes.get(id) as number) / PART)
+    if (partNumbers.length > this.batch || partNumbers.some((n) => n < 1 || n > total)) {
+      throw Object.assign(new Error('bad part numbers'), { status: 400 })
+    }
+    return { parts: partNumbers.map((n) => ({ partNumber: n, url: `s3://${id}/${n}` })) }
   }
   async create(input: { sizeBytes: number }) {
     const id = `a${++this.next}`
@@ -60,6 +74,7 @@ class FakeBackend implements UploadBackend {
       uploadId: 'up',
       key: 'k',
       partSize: PART,
+      partCount: Math.ceil(input.sizeBytes / PART),
       parts: this.urls(id, input.sizeBytes),
     }
   }
@@ -71,6 +86,7 @@ class FakeBackend implements UploadBackend {
       asset: asset(id, this.status.get(id)),
       uploadId: 'up',
       partSize: PART,
+      partCount: Math.ceil((this.sizes.get(id) as number) / PART),
       uploadedParts: [...have].map(([partNumber, size]) => ({
         partNumber,
         size,
@@ -140,8 +156,8 @@ function file(name: string, size: number, lastModified = 1000) {
   return new File([new Uint8Array(size)], name, { type: 'video/mp4', lastModified })
 }
 
-function setup(fail?: (url: string, attempt: number) => number | null) {
-  const backend = new FakeBackend()
+function setup(fail?: (url: string, attempt: number) => number | null, batch = 50) {
+  const backend = new FakeBackend(batch)
   const t = transport(backend, fail)
   const resume = new ResumeStore(new MemoryStorage())
   const sleeps: number[] = []
@@ -149,6 +165,7 @@ function setup(fail?: (url: string, attempt: number) => number | null) {
     backend,
     putPart: t.put,
     resume,
+    partUrlBatch: batch,
     backoffMs: (n) => 100 * n,
     sleep: async (ms) => {
       sleeps.push(ms)
@@ -296,6 +313,82 @@ describe('UploadQueue (MEDIA-1)', () => {
     expect(backend.calls).toContain('abort a1')
     expect(backend.calls).not.toContain('complete a1')
     expect(resume.list()).toHaveLength(0)
+  })
+})
+
+describe('UploadQueue part URLs in batches', () => {
+  it('asks for the next batch of part URLs as it goes, each part once, never beyond the batch', async () => {
+    const { backend, t, queue } = setup(undefined, 3)
+    const item = queue.add('org1', file('long.mp4', 95))
+    await settle(queue)
+    expect(item.error).toBeNull()
+    expect(item.status).toBe('done')
+    expect(t.sent.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `a1/${i + 1}`).sort())
+    expect(backend.urlRequests.every((r) => r.length >= 1 && r.length <= 3)).toBe(true)
+    const asked = backend.urlRequests.flat()
+    // The first 3 came with create; the other 7 were asked for, none twice.
+    expect(asked.sort((a, b) => a - b)).toEqual([4, 5, 6, 7, 8, 9, 10])
+  })
+
+  it('a resumed upload asks only for URLs of parts storage lacks', async () => {
+    const storage = new MemoryStorage()
+    const backend = new FakeBackend(2)
+    const first = transport(backend, (url) => (/\/([3-6]|8)$/.test(url) ? 0 : null))
+    const q1 = new UploadQueue({
+      backend,
+      putPart: first.put,
+      resume: new ResumeStore(storage),
+      maxPartAttempts: 1,
+      partConcurrency: 1,
+      partUrlBatch: 2,
+      sleep: async () => {},
+    })
+    q1.add('org1', file('long.mp4', 80, 7))
+    await settle(q1)
+    const storedBefore = [...(backend.stored.get('a1')?.keys() ?? [])].sort()
+    expect(storedBefore).toEqual([1, 2])
+    backend.urlRequests = []
+
+    const second = transport(backend)
+    const q2 = new UploadQueue({
+      backend,
+      putPart: second.put,
+      resume: new ResumeStore(storage),
+      partUrlBatch: 2,
+      sleep: async () => {},
+    })
+    const item = q2.add('org1', file('long.mp4', 80, 7))
+    await settle(q2)
+    expect(item.status).toBe('done')
+    expect(second.sent.sort()).toEqual(['a1/3', 'a1/4', 'a1/5', 'a1/6', 'a1/7', 'a1/8'])
+    // State gave URLs for 3 and 4; 5..8 were asked for in batches of at most 2.
+    expect(backend.urlRequests.flat().sort()).toEqual([5, 6, 7, 8])
+    expect(backend.urlRequests.every((r) => r.length <= 2)).toBe(true)
+  })
+
+  it('an expired URL (403) gets a fresh one for that part and the upload completes', async () => {
+    const { backend, t, queue } = setup((url, attempt) =>
+      url.endsWith('/2') && attempt === 1 ? 403 : null,
+    )
+    const item = queue.add('org1', file('m.mp4', 30))
+    await settle(queue)
+    expect(item.status).toBe('done')
+    expect(backend.urlRequests).toEqual([[2]])
+    expect(t.sent.sort()).toEqual(['a1/1', 'a1/2', 'a1/3'])
+  })
+
+  it('a failed part-URL request is retried like a part', async () => {
+    const { backend, t, queue } = setup(undefined, 1)
+    const partUrls = backend.partUrls.bind(backend)
+    let failures = 1
+    backend.partUrls = async (id, numbers) => {
+      if (failures-- > 0) throw Object.assign(new Error('offline'), { status: 0 })
+      return partUrls(id, numbers)
+    }
+    const item = queue.add('org1', file('m.mp4', 25))
+    await settle(queue)
+    expect(item.status).toBe('done')
+    expect(t.sent.sort()).toEqual(['a1/1', 'a1/2', 'a1/3'])
   })
 })
 

@@ -11,7 +11,9 @@ import { AbortedError, PartError } from './xhr'
 /**
  * MEDIA-1 upload queue: presigned multipart parts go straight to storage, 4 parts in parallel per
  * file, 3 files at once, more wait in line. Each part retries with backoff. A file re-attached after
- * a reload continues from the parts storage already holds (B-2).
+ * a reload continues from the parts storage already holds (B-2). The server presigns part URLs a
+ * batch at a time (create and resume give the first batch); the queue asks for the next batch
+ * when a part has no URL yet, and for a fresh URL when storage refuses an expired one.
  *
  * The queue knows nothing of Vue or HTTP: the backend, the part transport, the clock and the sleep
  * are injected, so the rules are tested without a network.
@@ -27,6 +29,8 @@ export interface UploadBackend {
     kind: MediaKind
   }): Promise<CreateUploadResponse>
   state(assetId: string): Promise<UploadStateResponse>
+  /** URLs for these parts (at most `partUrlBatch` numbers). */
+  partUrls(assetId: string, partNumbers: number[]): Promise<{ parts: UploadPart[] }>
   complete(
     assetId: string,
     parts: { partNumber: number; etag: string }[] | undefined,
@@ -70,6 +74,8 @@ export interface QueueOptions {
   maxUploads?: number
   partConcurrency?: number
   maxPartAttempts?: number
+  /** Most part URLs asked for at once (the server's limit). */
+  partUrlBatch?: number
   /** Backoff before retry n (1-based). */
   backoffMs?: (attempt: number) => number
   sleep?: (ms: number) => Promise<void>
@@ -79,7 +85,12 @@ export interface QueueOptions {
   onFinished?: (item: UploadItem) => void
 }
 
-export const UPLOAD_LIMITS = { maxUploads: 3, partConcurrency: 4, maxPartAttempts: 5 }
+export const UPLOAD_LIMITS = {
+  maxUploads: 3,
+  partConcurrency: 4,
+  maxPartAttempts: 5,
+  partUrlBatch: 50,
+}
 
 const SPEED_WINDOW_MS = 5000
 
@@ -104,6 +115,7 @@ export class UploadQueue {
       maxUploads: UPLOAD_LIMITS.maxUploads,
       partConcurrency: UPLOAD_LIMITS.partConcurrency,
       maxPartAttempts: UPLOAD_LIMITS.maxPartAttempts,
+      partUrlBatch: UPLOAD_LIMITS.partUrlBatch,
       backoffMs: (n) => Math.min(15000, 1000 * 2 ** (n - 1)) + Math.floor(Math.random() * 250),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       now: () => Date.now(),
@@ -260,7 +272,13 @@ export class UploadQueue {
           return null
         }
         item.assetId = previous.assetId
-        return this.planFrom(item, state.partSize, state.parts, state.uploadedParts)
+        return this.planFrom(
+          item,
+          state.partSize,
+          state.partCount,
+          state.parts,
+          state.uploadedParts,
+        )
       } catch (error) {
         if (!isNotFound(error)) throw error
         // The asset was cancelled or cleaned up meanwhile: start over.
@@ -290,26 +308,61 @@ export class UploadQueue {
       name: item.name,
       savedAt: this.o.now(),
     })
-    return this.planFrom(item, created.partSize, created.parts, [])
+    return this.planFrom(item, created.partSize, created.partCount, created.parts, [])
   }
 
   private planFrom(
     item: UploadItem,
     partSize: number,
-    missing: UploadPart[],
+    partCount: number | undefined,
+    firstUrls: UploadPart[],
     stored: { partNumber: number; size: number; etag: string }[],
   ): Plan {
-    const total = Math.max(1, Math.ceil(item.size / partSize))
+    const total = partCount ?? Math.max(1, Math.ceil(item.size / partSize))
     item.partsTotal = total
     item.partsDone = stored.length
     item.resumed = stored.length > 0
     const storedBytes = stored.reduce((sum, p) => sum + p.size, 0)
     item.uploadedBytes = storedBytes
+    const have = new Set(stored.map((p) => p.partNumber))
+    const missing: number[] = []
+    for (let n = 1; n <= total; n++) if (!have.has(n)) missing.push(n)
     return {
       partSize,
-      missing: [...missing].sort((a, b) => a.partNumber - b.partNumber),
+      missing,
+      urls: new Map(firstUrls.map((p) => [p.partNumber, p.url])),
+      fetching: null,
       etags: stored.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
       storedBytes,
+    }
+  }
+
+  /**
+   * The URL for `partNumber`, asking the server for a batch (this part and the next ones still
+   * waiting without a URL) when there is none. Concurrent parts share one request.
+   */
+  private async urlFor(item: UploadItem, plan: Plan, partNumber: number, waiting: number[]) {
+    for (let asked = 0; ; asked++) {
+      const url = plan.urls.get(partNumber)
+      if (url) return url
+      if (plan.fetching) {
+        await plan.fetching
+        continue
+      }
+      if (asked >= 2) throw new Error('The server did not hand out an upload address for a part.')
+      const wanted = [
+        partNumber,
+        ...waiting.filter((n) => n !== partNumber && !plan.urls.has(n)),
+      ].slice(0, this.o.partUrlBatch)
+      plan.fetching = this.o.backend
+        .partUrls(item.assetId as string, wanted)
+        .then(({ parts }) => {
+          for (const p of parts) plan.urls.set(p.partNumber, p.url)
+        })
+        .finally(() => {
+          plan.fetching = null
+        })
+      await plan.fetching
     }
   }
 
@@ -320,15 +373,14 @@ export class UploadQueue {
   ): Promise<{ partNumber: number; etag: string | null }[]> {
     run.completedBytes = plan.storedBytes
     const results: { partNumber: number; etag: string | null }[] = [...plan.etags]
-    const urls = new Map(plan.missing.map((p) => [p.partNumber, p.url]))
-    const pending = plan.missing.map((p) => p.partNumber)
+    const pending = [...plan.missing]
     let failure: unknown = null
 
     const worker = async () => {
       while (pending.length && !failure && !isStopped(item)) {
         const partNumber = pending.shift() as number
         try {
-          const etag = await this.sendPart(item, run, plan.partSize, partNumber, urls)
+          const etag = await this.sendPart(item, run, plan, partNumber, pending)
           results.push({ partNumber, etag })
           item.partsDone++
         } catch (error) {
@@ -345,16 +397,18 @@ export class UploadQueue {
   private async sendPart(
     item: UploadItem,
     run: Run,
-    partSize: number,
+    plan: Plan,
     partNumber: number,
-    urls: Map<number, string>,
+    waiting: number[],
   ): Promise<string | null> {
-    const start = (partNumber - 1) * partSize
-    const body = item.file.slice(start, Math.min(item.size, start + partSize))
+    const start = (partNumber - 1) * plan.partSize
+    const body = item.file.slice(start, Math.min(item.size, start + plan.partSize))
     for (let attempt = 1; ; attempt++) {
       try {
+        const url = await this.urlFor(item, plan, partNumber, waiting)
+        if (isStopped(item)) throw new AbortedError()
         const etag = await this.o.putPart(
-          urls.get(partNumber) as string,
+          url,
           body,
           (loaded) => this.progress(item, run, partNumber, loaded),
           run.controller.signal,
@@ -369,10 +423,9 @@ export class UploadQueue {
         if (error instanceof AbortedError || isStopped(item)) throw new AbortedError()
         if (attempt >= this.o.maxPartAttempts || !isRetryable(error)) throw error
         await this.o.sleep(this.o.backoffMs(attempt))
-        if (error instanceof PartError && error.status === 403 && item.assetId) {
-          // Presigned URLs expire after an hour; a long upload asks for fresh ones.
-          const state = await this.o.backend.state(item.assetId)
-          for (const p of state.parts) urls.set(p.partNumber, p.url)
+        if (error instanceof PartError && error.status === 403) {
+          // Presigned URLs expire after an hour; the next attempt asks for a fresh one.
+          plan.urls.delete(partNumber)
         }
       }
     }
@@ -402,7 +455,11 @@ export class UploadQueue {
 
 interface Plan {
   partSize: number
-  missing: UploadPart[]
+  /** Part numbers storage does not hold yet, ascending. */
+  missing: number[]
+  urls: Map<number, string>
+  /** The part-URL request in flight, if any. */
+  fetching: Promise<void> | null
   etags: { partNumber: number; etag: string | null }[]
   storedBytes: number
 }
@@ -421,7 +478,9 @@ function isRetryable(error: unknown): boolean {
       error.status >= 500
     )
   }
-  return false
+  // Asking the server for part URLs failed on the way (offline, busy): try again like a part.
+  const status = (error as { status?: unknown })?.status
+  return typeof status === 'number' && (status === 0 || status === 429 || status >= 500)
 }
 
 function isNotFound(error: unknown): boolean {
