@@ -157,11 +157,9 @@ export const PROJECT_SECRET_NAMES = [
   'UPSTASH_REDIS_REST_TOKEN',
   'AXIOM_TOKEN',
   'AXIOM_DATASET',
-  'SENTRY_DSN',
   // Auth overrides a project may set (_shared/env.ts): a legacy HS256 secret, another issuer.
   'JWT_SECRET',
   'SB_JWT_ISSUER',
-  'AI_PROVIDER',
   'OPENAI_API_KEY',
   'EMBEDDING_DIMENSIONS',
   'ELEVENLABS_API_KEY',

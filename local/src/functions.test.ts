@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PROJECT_SECRET_NAMES, repoRoot } from './config'
 import { resolveFunctions, startFunctionsHost, type FunctionsHost } from './functions'
 import { freePort } from './ports'
 
@@ -123,5 +124,23 @@ describe('functions host: one isolate per function, each with its own import map
     }
     expect(await call('beta')).toEqual({ who: 'beta', shared: 2 })
     expect(lines.some((line) => line.includes('restarting'))).toBe(true)
+  })
+})
+
+describe('the project secrets a function gets locally', () => {
+  it('are exactly the secrets deploy/supabase/deploy.sh sets with `supabase secrets set`', () => {
+    const script = readFileSync(join(repoRoot, 'deploy', 'supabase', 'deploy.sh'), 'utf8')
+    const arrays = [
+      'required_function_secrets',
+      'ai_secrets',
+      'mail_secrets',
+      'optional_function_secrets',
+    ]
+    const deployed = arrays.flatMap((name) => {
+      const body = new RegExp(`^${name}=\\(([^)]*)\\)`, 'm').exec(script)?.[1]
+      expect(body, `${name} in deploy.sh`).toBeDefined()
+      return (body ?? '').split(/\s+/).filter((word) => /^[A-Z][A-Z0-9_]*$/.test(word))
+    })
+    expect([...PROJECT_SECRET_NAMES].sort()).toEqual([...new Set(deployed)].sort())
   })
 })
