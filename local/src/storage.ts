@@ -195,7 +195,12 @@ function installStrictLayer(server: S3rver, incoming: string, verifier: Verifier
 
     if (key && uploadId !== undefined && ctx.method === 'PUT' && 'partNumber' in ctx.query) {
       if (ctx.get('x-amz-copy-source')) {
-        throw s3Error('NotImplemented', 'UploadPartCopy is not implemented', {}, 501)
+        throw s3Error(
+          'NotImplemented',
+          'UploadPartCopy is not offered by the local storage stand-in (our clients never copy parts)',
+          {},
+          501,
+        )
       }
       const number = partNumberOf(one(ctx.query.partNumber))
       checkPutLength(ctx.req.headers)

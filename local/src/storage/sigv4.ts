@@ -386,7 +386,7 @@ async function verifyHeader(
     // aws-chunked bodies: our clients never send them (requestChecksumCalculation WHEN_REQUIRED).
     throw s3Error(
       'NotImplemented',
-      'A header you provided implies functionality that is not implemented',
+      'A header you provided implies functionality the local storage stand-in does not offer (aws-chunked bodies)',
       { Header: 'x-amz-content-sha256' },
       501,
     )
