@@ -12,7 +12,7 @@
 //   notes, player names, perspective queries, relevance judged against every note), written by
 //   separate authors who saw neither the search code nor the other sets. Nothing is chosen on
 //   them. testset.json was first evaluated with row_number() ranks in the fusion and then looked
-//   at while tie-aware ranks (migration 20250101001100) were adopted, so it is no longer blind;
+//   at while tie-aware ranks (now private.rrf_fuse) were adopted, so it is no longer blind;
 //   testset2.json was written after that method was frozen and is the honest test.
 // Each figure comes with a paired bootstrap 95 % interval of hybrid minus the better single method.
 import { createHash } from 'node:crypto'

@@ -1,6 +1,6 @@
 -- Coaching content: groups, segments, narrations (full text + embeddings), the versioned tag
--- taxonomy, segment tags, tag suggestions, segment insights and match intelligence
--- (GRP-1, SEG-1, NARR-1..6, TAG-1..3, AI-1, AI-2).
+-- taxonomy, segment tags, tag suggestions, segment insights, match intelligence and the per-match
+-- counts the overview and org stats read (GRP-1, SEG-1, NARR-1..6, TAG-1..3, AI-1, AI-2, SCALE-5).
 
 create type public.content_source as enum ('auto', 'ai', 'coach', 'staff', 'manager', 'owner', 'member');
 create type public.tag_type as enum ('action', 'context', 'identity');
@@ -209,10 +209,21 @@ create index narrations_segment_id_idx on public.narrations (segment_id);
 create index narrations_org_created_idx on public.narrations (org_id, created_at desc);
 create index narrations_author_id_idx on public.narrations (author_id);
 create index narrations_transcript_tsv_idx on public.narrations using gin (transcript_tsv);
--- No ANN index on the embedding: every search is tenant-scoped and exact within the org, so a
--- global index would only cost writes (20250101000600 explains, bench/db measures). Should one be
--- needed, HNSW beat IVFFlat on the 2,000 × 1536-d sample (recall@10 0.95 vs 0.79 at probes = 10,
--- and no training step that goes stale as rows arrive).
+-- No ANN index on the embedding: nothing could use one for the one question asked. Every narration
+-- search is tenant-scoped (private.search_narrations, private.search_knowledge), and an HNSW graph
+-- over all orgs picks neighbours before the org filter. bench/db measured "10 nearest within one
+-- org" on a 2,000-row sample where an org holds 1/8 of the rows: exact over the org's rows 3.5 ms,
+-- recall 1.0; HNSW plus the filter 7 ms, recall 0.6 (it returns fewer than asked); pgvector 0.8
+-- hnsw.iterative_scan 10 ms, recall 0.94 (relaxed_order) / 0.91 (strict_order). At one-year scale
+-- an org holds 1/100 of the rows, which makes the filtered walk longer and the exact scan no larger
+-- (~250 rows), and the planner already prefers the exact path there. Meanwhile every embedding
+-- write would pay an HNSW insert (about 20 ms a row in PGlite; a graph update and WAL on Postgres)
+-- and the index would keep a second copy of every vector hot. The exact scan grows with the
+-- tenant, not the platform; past some thousands of narrations per org the next step is a
+-- binary-quantized prefilter (binary_quantize into a covering index on org_id, then exact
+-- re-ranking of a shortlist), not a global graph. An org-agnostic similarity feature would add its
+-- own index with its reader; HNSW beat IVFFlat on the sample (recall@10 0.95 vs 0.79 at
+-- probes = 10, and no training step that goes stale as rows arrive).
 create trigger narrations_set_updated_at before update on public.narrations
   for each row execute function private.set_updated_at();
 create trigger narrations_forbid_org_change before update on public.narrations
@@ -384,6 +395,9 @@ create unique index segment_tags_unique_identity_idx on public.segment_tags (seg
 create index segment_tags_org_type_key_idx on public.segment_tags (org_id, tag_type, tag_key);
 create index segment_tags_tagged_user_idx on public.segment_tags (tagged_user_id, org_id);
 create index segment_tags_created_by_idx on public.segment_tags (created_by);
+-- The overview's tag aggregates look tags up by segment; the two unique indexes on segment_id are
+-- partial (taxonomy vs identity), so neither serves an unqualified segment_id lookup.
+create index segment_tags_segment_id_idx on public.segment_tags (segment_id);
 create trigger segment_tags_forbid_org_change before update on public.segment_tags
   for each row execute function private.forbid_org_change();
 
@@ -549,3 +563,127 @@ create policy "Staff can refresh match intelligence" on public.match_intelligenc
 create policy "Staff can delete match intelligence" on public.match_intelligence
   for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 select private.add_platform_admin_policies('match_intelligence');
+
+-- Per-match aggregates --------------------------------------------------------------------------
+-- Why: the overview's trend and the org stats cards need the segment and narration counts of every
+-- match of an org; counting them on each call walks media_assets across all monthly partitions.
+-- One row per asset, kept current by triggers in the same transaction as the change, turns those
+-- into one short index range (bench/db measures it at the plan's one-year scale). Ordered by the
+-- UUIDv7 asset id, which is the creation order.
+create table public.match_stats (
+  media_asset_id uuid primary key,
+  org_id uuid not null,
+  kind public.media_kind not null,
+  segment_count int not null default 0 constraint match_stats_segment_count_nonneg check (segment_count >= 0),
+  narration_count int not null default 0 constraint match_stats_narration_count_nonneg check (narration_count >= 0),
+  updated_at timestamptz not null default now(),
+  constraint match_stats_media_asset_fkey foreign key (media_asset_id, org_id)
+    references public.media_assets (id, org_id) on delete cascade
+);
+comment on table public.match_stats is
+  'Segment and narration counts per media asset, maintained by triggers; read by the overview and org stats.';
+-- Serves the policy, org stats and "previous matches" (newest first from an id, kind filtered on
+-- the way: it cannot be an index condition, since enum equality is not leakproof and RLS keeps it
+-- above the policy). No counts in the index, so the count updates stay HOT.
+create index match_stats_org_asset_idx on public.match_stats (org_id, media_asset_id desc);
+
+alter table public.match_stats enable row level security;
+-- Only the triggers below write it; a hand-edited count would silently disagree with the rows.
+revoke all on table public.match_stats from anon, authenticated, service_role;
+grant select on table public.match_stats to authenticated;
+create policy "Members can read their organization's match stats" on public.match_stats
+  for select to authenticated using (org_id in (select private.my_org_ids()));
+create policy "Platform admins can read every match stats row" on public.match_stats
+  for select to authenticated using ((select private.is_platform_admin()));
+
+create function private.create_match_stats()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'INSERT' then
+    insert into public.match_stats (media_asset_id, org_id, kind)
+    values (new.id, new.org_id, new.kind)
+    on conflict (media_asset_id) do nothing;
+  else
+    update public.match_stats set kind = new.kind, updated_at = now() where media_asset_id = new.id;
+  end if;
+  return null;
+end
+$$;
+revoke all on function private.create_match_stats() from public, anon, authenticated;
+create trigger media_assets_create_match_stats after insert on public.media_assets
+  for each row execute function private.create_match_stats();
+create trigger media_assets_sync_match_stats_kind after update of kind on public.media_assets
+  for each row when (old.kind is distinct from new.kind) execute function private.create_match_stats();
+
+-- Statement-level with transition tables: a bulk insert or a cascade delete updates each match's
+-- row once, not once per child row.
+create function private.count_match_children()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_sign int := case tg_op when 'INSERT' then 1 else -1 end;
+begin
+  if tg_table_name = 'segments' then
+    with d as (
+      select media_asset_id, count(*)::int as c
+        from (select media_asset_id from changed_rows) r group by 1
+    )
+    update public.match_stats s
+       set segment_count = greatest(s.segment_count + v_sign * d.c, 0), updated_at = now()
+      from d where s.media_asset_id = d.media_asset_id;
+  else
+    with d as (
+      select media_asset_id, count(*)::int as c
+        from (select media_asset_id from changed_rows) r group by 1
+    )
+    update public.match_stats s
+       set narration_count = greatest(s.narration_count + v_sign * d.c, 0), updated_at = now()
+      from d where s.media_asset_id = d.media_asset_id;
+  end if;
+  return null;
+end
+$$;
+revoke all on function private.count_match_children() from public, anon, authenticated;
+create trigger segments_count_insert after insert on public.segments
+  referencing new table as changed_rows for each statement execute function private.count_match_children();
+create trigger segments_count_delete after delete on public.segments
+  referencing old table as changed_rows for each statement execute function private.count_match_children();
+create trigger narrations_count_insert after insert on public.narrations
+  referencing new table as changed_rows for each statement execute function private.count_match_children();
+create trigger narrations_count_delete after delete on public.narrations
+  referencing old table as changed_rows for each statement execute function private.count_match_children();
+
+-- A row moved to another match of the same org (the composite foreign keys forbid other orgs).
+-- Row-level with a WHEN clause, so ordinary edits (text, embeddings) never enter it.
+create function private.move_match_child()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  if tg_table_name = 'segments' then
+    update public.match_stats set segment_count = greatest(segment_count - 1, 0), updated_at = now()
+     where media_asset_id = old.media_asset_id;
+    update public.match_stats set segment_count = segment_count + 1, updated_at = now()
+     where media_asset_id = new.media_asset_id;
+  else
+    update public.match_stats set narration_count = greatest(narration_count - 1, 0), updated_at = now()
+     where media_asset_id = old.media_asset_id;
+    update public.match_stats set narration_count = narration_count + 1, updated_at = now()
+     where media_asset_id = new.media_asset_id;
+  end if;
+  return null;
+end
+$$;
+revoke all on function private.move_match_child() from public, anon, authenticated;
+create trigger segments_count_move after update of media_asset_id on public.segments
+  for each row when (old.media_asset_id is distinct from new.media_asset_id)
+  execute function private.move_match_child();
+create trigger narrations_count_move after update of media_asset_id on public.narrations
+  for each row when (old.media_asset_id is distinct from new.media_asset_id)
+  execute function private.move_match_child();

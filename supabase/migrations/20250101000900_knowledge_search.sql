@@ -1,6 +1,6 @@
 -- Coaching knowledge search (NARR-5, B-1): one ranked list over narrations, segment insights and
 -- match summaries, org-wide or per match, with a highlighted snippet and the segment's time.
--- Full text and vector similarity are fused by reciprocal rank fusion.
+-- Full text and vector similarity are fused by private.rrf_fuse, with tie-aware ranks.
 --
 -- Why a new function beside private.search_narrations: the full-text branch there uses
 -- websearch_to_tsquery, which ANDs every word, so a coach's natural question ("why did we lose
@@ -85,29 +85,18 @@ begin
            case when p_embedding is not null and d.embedding is not null
                 then (d.embedding operator(extensions.<=>) p_embedding)::float8 end as distance
       from docs d
-  ), text_hits as (
-    select c.id, c.kind, row_number() over (order by c.text_score desc, c.id)::int as r
-      from scored c where c.text_score is not null
-     order by c.text_score desc, c.id
-     limit p_candidates
-  ), vector_hits as (
-    select c.id, c.kind, row_number() over (order by c.distance, c.id)::int as r
-      from scored c where c.distance is not null
-     order by c.distance, c.id
-     limit p_candidates
-  ), fused as (
-    select coalesce(t.id, v.id) as id, coalesce(t.kind, v.kind) as kind, t.r as tr, v.r as vr,
-           coalesce(1.0 / (p_k + t.r), 0) + coalesce(1.0 / (p_k + v.r), 0) as s
-      from text_hits t full join vector_hits v on v.id = t.id and v.kind = t.kind
   )
   select c.kind, c.id, c.media_asset_id, c.segment_id, c.start_seconds, c.content,
-         case when v_tsq is not null and f.tr is not null
+         case when v_tsq is not null and f.text_rank is not null
               then ts_headline('english'::regconfig, c.content, v_tsq,
                                'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, MaxFragments=2')
               else left(c.content, 160) end,
-         f.tr, f.vr, f.s::double precision
-    from fused f join scored c on c.id = f.id and c.kind = f.kind
-   order by f.s desc, c.kind, c.id
+         f.text_rank, f.vector_rank, f.score::double precision
+    from private.rrf_fuse(
+           (select array_agg(row(c.kind, c.id, c.text_score, c.distance)::private.rrf_candidate) from scored c),
+           p_candidates, p_k) f
+    join scored c on c.id = f.id and c.kind = f.kind
+   order by f.score desc, c.kind, c.id
    limit p_limit;
 end
 $$;

@@ -7,7 +7,7 @@
 -- relation, sequence and function in public and private except extension members (pgTAP lives in
 -- public here), partitions included.
 begin;
-select plan(14);
+select plan(15);
 
 create temp table expected_table_privileges (tbl text, role text, privilege text, cols text);
 insert into expected_table_privileges values
@@ -172,6 +172,7 @@ select fn, 'authenticated' from (values
   ('private.reject_org_request(uuid,text)'),
   ('private.remove_member(uuid,uuid)'),
   ('private.role_rank(org_role)'),
+  ('private.rrf_fuse(private.rrf_candidate[],integer,integer,boolean)'),
   ('private.search_knowledge(uuid,text,extensions.halfvec,uuid,integer,integer,integer)'),
   ('private.search_narrations(uuid,text,extensions.halfvec,uuid,integer,integer,integer)'),
   ('private.shares_org_with(uuid)'),
@@ -200,6 +201,18 @@ select is(
      from (select * from expected_function_privileges except select * from actual_function_privileges) x),
   null,
   'every listed function is executable'
+);
+
+-- Types: the private ones are built by the invoker functions, never used in a definition of theirs.
+select is(
+  (select array_agg(format('%s: %s', t.oid::regtype, r.role) order by format('%s: %s', t.oid::regtype, r.role))
+     from pg_type t join pg_namespace n on n.oid = t.typnamespace,
+          (values ('anon'), ('authenticated'), ('service_role')) r (role)
+    where n.nspname = 'private' and t.typtype in ('c', 'd', 'e') and t.typarray <> 0
+      and (t.typrelid = 0 or (select c.relkind from pg_class c where c.oid = t.typrelid) = 'c')
+      and has_type_privilege(r.role, t.oid, 'USAGE')),
+  null,
+  'no API role may use a private type in a definition'
 );
 
 select is(

@@ -54,9 +54,10 @@ select matches((select snippet from hits where pos = 1), '<mark>Scrum</mark> <ma
 select is((select count(*)::int from private.search_knowledge(tests.fx('org_a'), 'lineout', null, tests.fx('media2_a'), 10)), 0,
   'a per-match search stays inside that match');
 
--- Ties (20250101001100): D and E say the same words, so the text list cannot order them; E is
--- the nearer vector. Tied notes share text rank 1 and the vector list decides, whatever their ids
--- (row_number() would have given D text rank 1 and E rank 2, a dead heat settled by D's id).
+-- Ties (private.rrf_fuse's tie-aware ranks): D and E say the same words, so the text list cannot
+-- order them; E is the nearer vector. Tied notes share text rank 1 and the vector list decides,
+-- whatever their ids (row_number() would have given D text rank 1 and E rank 2, a dead heat
+-- settled by D's id).
 select tests.reset_role();
 insert into public.narrations (id, org_id, media_asset_id, author_id, raw_transcript, embedding)
 values
