@@ -27,6 +27,48 @@ end
 $$;
 revoke all on function private.add_platform_admin_policies(text) from public, anon, authenticated;
 
+-- Why: on most tenant tables the rule is the same: the org's members (or only its staff, with
+-- p_reader => 'staff') read the org's rows and its staff write them. One generator keeps those
+-- policies identical wherever the rule holds; each keeps its own sentence for a name, and an
+-- action without a name gets no such policy. Other rules stay hand-written beside the call.
+create function private.add_org_policies(
+  p_table text,
+  p_select text default null,
+  p_insert text default null,
+  p_update text default null,
+  p_delete text default null,
+  p_reader public.org_role default 'member'
+)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_reader text := case when p_reader = 'member' then 'org_id in (select private.my_org_ids())'
+                        else format('org_id in (select private.my_org_ids(%L))', p_reader) end;
+  v_staff text := $sql$org_id in (select private.my_org_ids('staff'))$sql$;
+begin
+  if p_select is not null then
+    execute format('create policy %I on public.%I for select to authenticated using (%s)',
+      p_select, p_table, v_reader);
+  end if;
+  if p_insert is not null then
+    execute format('create policy %I on public.%I for insert to authenticated with check (%s)',
+      p_insert, p_table, v_staff);
+  end if;
+  if p_update is not null then
+    execute format('create policy %I on public.%I for update to authenticated using (%s) with check (%s)',
+      p_update, p_table, v_staff, v_staff);
+  end if;
+  if p_delete is not null then
+    execute format('create policy %I on public.%I for delete to authenticated using (%s)',
+      p_delete, p_table, v_staff);
+  end if;
+end
+$$;
+revoke all on function private.add_org_policies(text, text, text, text, text, public.org_role)
+  from public, anon, authenticated;
+
 -- Groups -----------------------------------------------------------------------------------------
 -- Why: coaches address assignments to squads (forwards, backs, U18s) rather than one by one.
 create table public.groups (
@@ -51,15 +93,10 @@ revoke all on table public.groups from anon, authenticated, service_role;
 grant select, delete on table public.groups to authenticated;
 grant insert (org_id, name, description, created_by) on table public.groups to authenticated;
 grant update (name, description) on table public.groups to authenticated;
-create policy "Members can read their organization's groups" on public.groups
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can create groups" on public.groups
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can update groups" on public.groups
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete groups" on public.groups
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('groups',
+  p_select => 'Members can read their organization''s groups',
+  p_insert => 'Staff can create groups', p_update => 'Staff can update groups',
+  p_delete => 'Staff can delete groups');
 select private.add_platform_admin_policies('groups');
 
 -- Why the composite keys: a group member must be a member of the group's org, and leaving the org
@@ -84,12 +121,9 @@ alter table public.group_members enable row level security;
 revoke all on table public.group_members from anon, authenticated, service_role;
 grant select, delete on table public.group_members to authenticated;
 grant insert (group_id, org_id, user_id) on table public.group_members to authenticated;
-create policy "Members can read their organization's group members" on public.group_members
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can add group members" on public.group_members
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete group members" on public.group_members
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('group_members',
+  p_select => 'Members can read their organization''s group members',
+  p_insert => 'Staff can add group members', p_delete => 'Staff can delete group members');
 select private.add_platform_admin_policies('group_members');
 
 -- Segments ---------------------------------------------------------------------------------------
@@ -147,19 +181,14 @@ grant select, delete on table public.segments to authenticated;
 grant insert (org_id, media_asset_id, start_seconds, end_seconds, source, title, created_by)
   on table public.segments to authenticated;
 grant update (start_seconds, end_seconds, title) on table public.segments to authenticated;
-create policy "Members can read their organization's segments" on public.segments
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can create segments" on public.segments
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('segments',
+  p_select => 'Members can read their organization''s segments',
+  p_insert => 'Staff can create segments', p_update => 'Staff can update segments',
+  p_delete => 'Staff can delete segments');
 create policy "Members can create their own member segments" on public.segments
   for insert to authenticated with check (
     org_id in (select private.my_org_ids()) and created_by = (select auth.uid()) and source = 'member'
   );
-create policy "Staff can update segments" on public.segments
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete segments" on public.segments
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 select private.add_platform_admin_policies('segments');
 
 -- Narrations -------------------------------------------------------------------------------------
@@ -294,8 +323,10 @@ grant insert (id, org_id, media_asset_id, segment_id, author_id, input_type, raw
   on table public.narrations to authenticated;
 grant update (raw_transcript, clean_transcript, transcription_status, transcription_error,
   embedding, embedding_model) on table public.narrations to authenticated;
-create policy "Members can read their organization's narrations" on public.narrations
-  for select to authenticated using (org_id in (select private.my_org_ids()));
+select private.add_org_policies('narrations',
+  p_select => 'Members can read their organization''s narrations',
+  p_update => 'Staff can update any narration in their organization',
+  p_delete => 'Staff can delete any narration in their organization');
 create policy "Moderators can read every narration" on public.narrations
   for select to authenticated using ((select private.is_platform_moderator()));
 create policy "Members can narrate in their organization" on public.narrations
@@ -305,13 +336,8 @@ create policy "Authors can update their own narrations" on public.narrations
   for update to authenticated
   using (author_id = (select auth.uid()) and org_id in (select private.my_org_ids()))
   with check (author_id = (select auth.uid()) and org_id in (select private.my_org_ids()));
-create policy "Staff can update any narration in their organization" on public.narrations
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
 create policy "Authors can delete their own narrations" on public.narrations
   for delete to authenticated using (author_id = (select auth.uid()) and org_id in (select private.my_org_ids()));
-create policy "Staff can delete any narration in their organization" on public.narrations
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 create policy "Moderators can delete any narration" on public.narrations
   for delete to authenticated using ((select private.is_platform_moderator()));
 select private.add_platform_admin_policies('narrations');
@@ -426,20 +452,15 @@ revoke all on table public.segment_tags from anon, authenticated, service_role;
 grant select, delete on table public.segment_tags to authenticated;
 grant insert (org_id, segment_id, tag_type, tag_key, tagged_user_id, source, created_by)
   on table public.segment_tags to authenticated;
-create policy "Members can read their organization's segment tags" on public.segment_tags
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can tag segments" on public.segment_tags
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('segment_tags',
+  p_select => 'Members can read their organization''s segment tags',
+  p_insert => 'Staff can tag segments', p_update => 'Staff can update segment tags',
+  p_delete => 'Staff can remove segment tags');
 create policy "Members can tag themselves on a segment" on public.segment_tags
   for insert to authenticated with check (
     org_id in (select private.my_org_ids()) and tag_type = 'identity'
     and tagged_user_id = (select auth.uid()) and created_by = (select auth.uid()) and source = 'self'
   );
-create policy "Staff can update segment tags" on public.segment_tags
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can remove segment tags" on public.segment_tags
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 create policy "Members can remove their own self tags" on public.segment_tags
   for delete to authenticated using (
     tagged_user_id = (select auth.uid()) and source = 'self' and org_id in (select private.my_org_ids())
@@ -480,13 +501,10 @@ grant select on table public.tag_suggestions to authenticated;
 grant insert (org_id, segment_id, tag_type, tag_key, taxonomy_version, confidence)
   on table public.tag_suggestions to authenticated;
 grant update (status, decided_by, decided_at) on table public.tag_suggestions to authenticated;
-create policy "Staff can read their organization's tag suggestions" on public.tag_suggestions
-  for select to authenticated using (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can add tag suggestions" on public.tag_suggestions
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can decide tag suggestions" on public.tag_suggestions
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('tag_suggestions',
+  p_select => 'Staff can read their organization''s tag suggestions',
+  p_insert => 'Staff can add tag suggestions', p_update => 'Staff can decide tag suggestions',
+  p_reader => 'staff');
 select private.add_platform_admin_policies('tag_suggestions');
 
 -- Insights ---------------------------------------------------------------------------------------
@@ -516,15 +534,10 @@ alter table public.segment_insights enable row level security;
 -- Generated rows are stored by a named service step; callers only read them.
 revoke all on table public.segment_insights from anon, authenticated, service_role;
 grant select on table public.segment_insights to authenticated;
-create policy "Members can read their organization's segment insights" on public.segment_insights
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can store segment insights" on public.segment_insights
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can refresh segment insights" on public.segment_insights
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete segment insights" on public.segment_insights
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('segment_insights',
+  p_select => 'Members can read their organization''s segment insights',
+  p_insert => 'Staff can store segment insights', p_update => 'Staff can refresh segment insights',
+  p_delete => 'Staff can delete segment insights');
 select private.add_platform_admin_policies('segment_insights');
 
 -- Why: one summary per match; level follows narration volume (AI-2).
@@ -553,15 +566,11 @@ create trigger match_intelligence_forbid_org_change before update on public.matc
 alter table public.match_intelligence enable row level security;
 revoke all on table public.match_intelligence from anon, authenticated, service_role;
 grant select on table public.match_intelligence to authenticated;
-create policy "Members can read their organization's match intelligence" on public.match_intelligence
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can store match intelligence" on public.match_intelligence
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can refresh match intelligence" on public.match_intelligence
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete match intelligence" on public.match_intelligence
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('match_intelligence',
+  p_select => 'Members can read their organization''s match intelligence',
+  p_insert => 'Staff can store match intelligence',
+  p_update => 'Staff can refresh match intelligence',
+  p_delete => 'Staff can delete match intelligence');
 select private.add_platform_admin_policies('match_intelligence');
 
 -- Per-match aggregates --------------------------------------------------------------------------
@@ -591,8 +600,8 @@ alter table public.match_stats enable row level security;
 -- Only the triggers below write it; a hand-edited count would silently disagree with the rows.
 revoke all on table public.match_stats from anon, authenticated, service_role;
 grant select on table public.match_stats to authenticated;
-create policy "Members can read their organization's match stats" on public.match_stats
-  for select to authenticated using (org_id in (select private.my_org_ids()));
+select private.add_org_policies('match_stats',
+  p_select => 'Members can read their organization''s match stats');
 create policy "Platform admins can read every match stats row" on public.match_stats
   for select to authenticated using ((select private.is_platform_admin()));
 
@@ -627,24 +636,18 @@ set search_path = ''
 as $$
 declare
   v_sign int := case tg_op when 'INSERT' then 1 else -1 end;
+  -- Which of the two counters the changed table feeds: 1 for it, 0 for the other.
+  v_segment int := (tg_table_name = 'segments')::int;
 begin
-  if tg_table_name = 'segments' then
-    with d as (
-      select media_asset_id, count(*)::int as c
-        from (select media_asset_id from changed_rows) r group by 1
-    )
-    update public.match_stats s
-       set segment_count = greatest(s.segment_count + v_sign * d.c, 0), updated_at = now()
-      from d where s.media_asset_id = d.media_asset_id;
-  else
-    with d as (
-      select media_asset_id, count(*)::int as c
-        from (select media_asset_id from changed_rows) r group by 1
-    )
-    update public.match_stats s
-       set narration_count = greatest(s.narration_count + v_sign * d.c, 0), updated_at = now()
-      from d where s.media_asset_id = d.media_asset_id;
-  end if;
+  with d as (
+    select media_asset_id, count(*)::int as c
+      from (select media_asset_id from changed_rows) r group by 1
+  )
+  update public.match_stats s
+     set segment_count = greatest(s.segment_count + v_sign * d.c * v_segment, 0),
+         narration_count = greatest(s.narration_count + v_sign * d.c * (1 - v_segment), 0),
+         updated_at = now()
+    from d where s.media_asset_id = d.media_asset_id;
   return null;
 end
 $$;
@@ -665,18 +668,17 @@ returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  v_segment int := (tg_table_name = 'segments')::int;
 begin
-  if tg_table_name = 'segments' then
-    update public.match_stats set segment_count = greatest(segment_count - 1, 0), updated_at = now()
-     where media_asset_id = old.media_asset_id;
-    update public.match_stats set segment_count = segment_count + 1, updated_at = now()
-     where media_asset_id = new.media_asset_id;
-  else
-    update public.match_stats set narration_count = greatest(narration_count - 1, 0), updated_at = now()
-     where media_asset_id = old.media_asset_id;
-    update public.match_stats set narration_count = narration_count + 1, updated_at = now()
-     where media_asset_id = new.media_asset_id;
-  end if;
+  update public.match_stats
+     set segment_count = greatest(segment_count - v_segment, 0),
+         narration_count = greatest(narration_count - (1 - v_segment), 0), updated_at = now()
+   where media_asset_id = old.media_asset_id;
+  update public.match_stats
+     set segment_count = segment_count + v_segment,
+         narration_count = narration_count + (1 - v_segment), updated_at = now()
+   where media_asset_id = new.media_asset_id;
   return null;
 end
 $$;

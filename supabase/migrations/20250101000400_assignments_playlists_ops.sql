@@ -62,19 +62,14 @@ alter table public.assignments enable row level security;
 revoke all on table public.assignments from anon, authenticated, service_role;
 grant select, delete on table public.assignments to authenticated;
 grant insert (org_id, title, description, due_at, created_by) on table public.assignments to authenticated;
-create policy "Staff can read their organization's assignments" on public.assignments
-  for select to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('assignments',
+  p_select => 'Staff can read their organization''s assignments',
+  p_insert => 'Staff can create assignments', p_update => 'Staff can update assignments',
+  p_delete => 'Staff can delete assignments', p_reader => 'staff');
 create policy "Recipients can read their assignments" on public.assignments
   for select to authenticated using (
     id in (select private.my_assignment_ids()) and org_id in (select private.my_org_ids())
   );
-create policy "Staff can create assignments" on public.assignments
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can update assignments" on public.assignments
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete assignments" on public.assignments
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 select private.add_platform_admin_policies('assignments');
 
 alter table public.assignment_progress enable row level security;
@@ -82,18 +77,16 @@ alter table public.assignment_progress enable row level security;
 -- private.record_segment_watch (both security definer): callers only read it.
 revoke all on table public.assignment_progress from anon, authenticated, service_role;
 grant select on table public.assignment_progress to authenticated;
-create policy "Staff can read their organization's assignment progress" on public.assignment_progress
-  for select to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('assignment_progress',
+  p_select => 'Staff can read their organization''s assignment progress',
+  p_insert => 'Staff can add recipients', p_delete => 'Staff can delete recipients',
+  p_reader => 'staff');
 create policy "Recipients can read their own progress" on public.assignment_progress
   for select to authenticated using (user_id = (select auth.uid()) and org_id in (select private.my_org_ids()));
-create policy "Staff can add recipients" on public.assignment_progress
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
 create policy "Recipients can record their own progress" on public.assignment_progress
   for update to authenticated
   using (user_id = (select auth.uid()) and org_id in (select private.my_org_ids()))
   with check (user_id = (select auth.uid()) and org_id in (select private.my_org_ids()));
-create policy "Staff can delete recipients" on public.assignment_progress
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 select private.add_platform_admin_policies('assignment_progress');
 
 create table public.assignment_targets (
@@ -128,19 +121,14 @@ revoke all on table public.assignment_targets from anon, authenticated, service_
 grant select on table public.assignment_targets to authenticated;
 grant insert (assignment_id, org_id, target_type, user_id, group_id)
   on table public.assignment_targets to authenticated;
-create policy "Staff can read their organization's assignment targets" on public.assignment_targets
-  for select to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('assignment_targets',
+  p_select => 'Staff can read their organization''s assignment targets',
+  p_insert => 'Staff can add assignment targets', p_update => 'Staff can update assignment targets',
+  p_delete => 'Staff can delete assignment targets', p_reader => 'staff');
 create policy "Recipients can read the targets of their assignments" on public.assignment_targets
   for select to authenticated using (
     assignment_id in (select private.my_assignment_ids()) and org_id in (select private.my_org_ids())
   );
-create policy "Staff can add assignment targets" on public.assignment_targets
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can update assignment targets" on public.assignment_targets
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete assignment targets" on public.assignment_targets
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 select private.add_platform_admin_policies('assignment_targets');
 
 create table public.assignment_segments (
@@ -163,19 +151,15 @@ alter table public.assignment_segments enable row level security;
 revoke all on table public.assignment_segments from anon, authenticated, service_role;
 grant select on table public.assignment_segments to authenticated;
 grant insert (assignment_id, segment_id, org_id, position) on table public.assignment_segments to authenticated;
-create policy "Staff can read their organization's assignment segments" on public.assignment_segments
-  for select to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('assignment_segments',
+  p_select => 'Staff can read their organization''s assignment segments',
+  p_insert => 'Staff can add assignment segments',
+  p_update => 'Staff can reorder assignment segments',
+  p_delete => 'Staff can remove assignment segments', p_reader => 'staff');
 create policy "Recipients can read the segments of their assignments" on public.assignment_segments
   for select to authenticated using (
     assignment_id in (select private.my_assignment_ids()) and org_id in (select private.my_org_ids())
   );
-create policy "Staff can add assignment segments" on public.assignment_segments
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can reorder assignment segments" on public.assignment_segments
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can remove assignment segments" on public.assignment_segments
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
 select private.add_platform_admin_policies('assignment_segments');
 
 -- Playlists --------------------------------------------------------------------------------------
@@ -203,15 +187,10 @@ grant select, delete on table public.playlists to authenticated;
 grant insert (org_id, name, description, created_by) on table public.playlists to authenticated;
 -- updated_at: adding a clip touches the playlist so lists sort by last change.
 grant update (name, description, updated_at) on table public.playlists to authenticated;
-create policy "Members can read their organization's playlists" on public.playlists
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can create playlists" on public.playlists
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can rename playlists" on public.playlists
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can delete playlists" on public.playlists
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('playlists',
+  p_select => 'Members can read their organization''s playlists',
+  p_insert => 'Staff can create playlists', p_update => 'Staff can rename playlists',
+  p_delete => 'Staff can delete playlists');
 select private.add_platform_admin_policies('playlists');
 
 create table public.playlist_segments (
@@ -235,15 +214,10 @@ revoke all on table public.playlist_segments from anon, authenticated, service_r
 grant select, delete on table public.playlist_segments to authenticated;
 grant insert (playlist_id, segment_id, org_id, position) on table public.playlist_segments to authenticated;
 grant update (position) on table public.playlist_segments to authenticated;
-create policy "Members can read their organization's playlist segments" on public.playlist_segments
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can add playlist segments" on public.playlist_segments
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can reorder playlist segments" on public.playlist_segments
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can remove playlist segments" on public.playlist_segments
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('playlist_segments',
+  p_select => 'Members can read their organization''s playlist segments',
+  p_insert => 'Staff can add playlist segments', p_update => 'Staff can reorder playlist segments',
+  p_delete => 'Staff can remove playlist segments');
 select private.add_platform_admin_policies('playlist_segments');
 
 create table public.playlist_tags (
@@ -262,15 +236,10 @@ alter table public.playlist_tags enable row level security;
 revoke all on table public.playlist_tags from anon, authenticated, service_role;
 grant select, delete on table public.playlist_tags to authenticated;
 grant insert (playlist_id, org_id, tag) on table public.playlist_tags to authenticated;
-create policy "Members can read their organization's playlist tags" on public.playlist_tags
-  for select to authenticated using (org_id in (select private.my_org_ids()));
-create policy "Staff can add playlist tags" on public.playlist_tags
-  for insert to authenticated with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can update playlist tags" on public.playlist_tags
-  for update to authenticated
-  using (org_id in (select private.my_org_ids('staff'))) with check (org_id in (select private.my_org_ids('staff')));
-create policy "Staff can remove playlist tags" on public.playlist_tags
-  for delete to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('playlist_tags',
+  p_select => 'Members can read their organization''s playlist tags',
+  p_insert => 'Staff can add playlist tags', p_update => 'Staff can update playlist tags',
+  p_delete => 'Staff can remove playlist tags');
 select private.add_platform_admin_policies('playlist_tags');
 
 -- Viewing sessions -------------------------------------------------------------------------------
@@ -310,8 +279,8 @@ grant insert (org_id, user_id, media_asset_id, segment_id, assignment_id)
 grant update (watched_seconds, ended_at) on table public.viewing_sessions to authenticated;
 create policy "Viewers can read their own sessions" on public.viewing_sessions
   for select to authenticated using (user_id = (select auth.uid()));
-create policy "Staff can read their organization's sessions" on public.viewing_sessions
-  for select to authenticated using (org_id in (select private.my_org_ids('staff')));
+select private.add_org_policies('viewing_sessions',
+  p_select => 'Staff can read their organization''s sessions', p_reader => 'staff');
 create policy "Members can record their own sessions" on public.viewing_sessions
   for insert to authenticated
   with check (user_id = (select auth.uid()) and org_id in (select private.my_org_ids()));

@@ -160,14 +160,14 @@ begin
 end
 $$;
 
-create function private.approve_org_request(p_request_id uuid, p_slug text default null)
-returns public.organizations
+-- Org requests are decided once, by a platform admin (ORG-1): the request, locked, while pending.
+create function private.lock_pending_org_request(p_request_id uuid)
+returns public.org_requests
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
   v_req public.org_requests;
-  v_org public.organizations;
 begin
   if not private.is_platform_admin() and private.is_end_user() then
     raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins decide org requests.';
@@ -180,6 +180,20 @@ begin
     raise exception 'REQUEST_ALREADY_DECIDED' using errcode = '55000',
       detail = format('This request was already %s.', v_req.status);
   end if;
+  return v_req;
+end
+$$;
+
+create function private.approve_org_request(p_request_id uuid, p_slug text default null)
+returns public.organizations
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_req public.org_requests;
+  v_org public.organizations;
+begin
+  v_req := private.lock_pending_org_request(p_request_id);
   if p_slug is not null and exists (select 1 from public.organizations where slug = p_slug) then
     raise exception 'SLUG_TAKEN' using errcode = '23505';
   end if;
@@ -204,17 +218,7 @@ as $$
 declare
   v_req public.org_requests;
 begin
-  if not private.is_platform_admin() and private.is_end_user() then
-    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Only platform admins decide org requests.';
-  end if;
-  select * into v_req from public.org_requests where id = p_request_id for update;
-  if not found then
-    raise exception 'REQUEST_NOT_FOUND' using errcode = 'P0002';
-  end if;
-  if v_req.status <> 'pending' then
-    raise exception 'REQUEST_ALREADY_DECIDED' using errcode = '55000',
-      detail = format('This request was already %s.', v_req.status);
-  end if;
+  v_req := private.lock_pending_org_request(p_request_id);
   update public.org_requests
      set status = 'rejected', review_notes = p_notes, reviewed_by = (select auth.uid()), reviewed_at = now()
    where id = p_request_id
@@ -226,13 +230,22 @@ $$;
 -- Membership under the rank rules ----------------------------------------------------------------
 -- Nobody acts on themselves; one step at a time; only on members ranked below; never up to one's
 -- own rank. Platform admins are exempt (they still cannot remove the last owner).
-create function private.change_member_role(p_org_id uuid, p_user_id uuid, p_role public.org_role)
+
+-- The target's membership, locked, once the caller may act on it: not themselves, holding at
+-- least p_min_role, and ranked above the target. Each refusal's sentence is the action's own.
+create function private.lock_member_below_caller(
+  p_org_id uuid,
+  p_user_id uuid,
+  p_min_role public.org_role,
+  p_self_detail text,
+  p_role_detail text,
+  p_rank_detail text
+)
 returns public.org_members
 language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  v_uid uuid := (select auth.uid());
   v_mine public.org_role := private.org_role_of(p_org_id);
   v_target public.org_members;
 begin
@@ -241,16 +254,33 @@ begin
     raise exception 'MEMBER_NOT_FOUND' using errcode = 'P0002';
   end if;
   if not private.is_platform_admin() then
-    if p_user_id = v_uid then
-      raise exception 'CANNOT_ACT_ON_SELF' using errcode = '42501', detail = 'You cannot change your own role.';
+    if p_user_id = (select auth.uid()) then
+      raise exception 'CANNOT_ACT_ON_SELF' using errcode = '42501', detail = p_self_detail;
     end if;
-    if v_mine is null or private.role_rank(v_mine) < private.role_rank('manager') then
-      raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Managers and owners change roles.';
+    if v_mine is null or private.role_rank(v_mine) < private.role_rank(p_min_role) then
+      raise exception 'FORBIDDEN' using errcode = '42501', detail = p_role_detail;
     end if;
     if private.role_rank(v_target.role) >= private.role_rank(v_mine) then
-      raise exception 'TARGET_RANK_TOO_HIGH' using errcode = '42501',
-        detail = 'You can only change the role of members ranked below you.';
+      raise exception 'TARGET_RANK_TOO_HIGH' using errcode = '42501', detail = p_rank_detail;
     end if;
+  end if;
+  return v_target;
+end
+$$;
+
+create function private.change_member_role(p_org_id uuid, p_user_id uuid, p_role public.org_role)
+returns public.org_members
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_mine public.org_role := private.org_role_of(p_org_id);
+  v_target public.org_members := private.lock_member_below_caller(p_org_id, p_user_id, 'manager',
+    p_self_detail => 'You cannot change your own role.',
+    p_role_detail => 'Managers and owners change roles.',
+    p_rank_detail => 'You can only change the role of members ranked below you.');
+begin
+  if not private.is_platform_admin() then
     if private.role_rank(p_role) >= private.role_rank(v_mine) then
       raise exception 'ROLE_TOO_HIGH' using errcode = '42501',
         detail = 'You cannot promote someone to your own rank or above.';
@@ -270,27 +300,11 @@ returns void
 language plpgsql security definer
 set search_path = ''
 as $$
-declare
-  v_uid uuid := (select auth.uid());
-  v_mine public.org_role := private.org_role_of(p_org_id);
-  v_target public.org_members;
 begin
-  select * into v_target from public.org_members where org_id = p_org_id and user_id = p_user_id for update;
-  if not found then
-    raise exception 'MEMBER_NOT_FOUND' using errcode = 'P0002';
-  end if;
-  if not private.is_platform_admin() then
-    if p_user_id = v_uid then
-      raise exception 'CANNOT_ACT_ON_SELF' using errcode = '42501', detail = 'Use leave to remove yourself.';
-    end if;
-    if v_mine is null or private.role_rank(v_mine) < private.role_rank('staff') then
-      raise exception 'FORBIDDEN' using errcode = '42501', detail = 'Staff and above remove members.';
-    end if;
-    if private.role_rank(v_target.role) >= private.role_rank(v_mine) then
-      raise exception 'TARGET_RANK_TOO_HIGH' using errcode = '42501',
-        detail = 'You can only remove members ranked below you.';
-    end if;
-  end if;
+  perform private.lock_member_below_caller(p_org_id, p_user_id, 'staff',
+    p_self_detail => 'Use leave to remove yourself.',
+    p_role_detail => 'Staff and above remove members.',
+    p_rank_detail => 'You can only remove members ranked below you.');
   delete from public.org_members where org_id = p_org_id and user_id = p_user_id;
 end
 $$;
@@ -558,6 +572,27 @@ begin
 end
 $$;
 
+-- Search (NARR-5) ---------------------------------------------------------------------------------
+-- What every search refuses: callers outside the org (platform admins aside), no text query and no
+-- embedding, and a limit outside 1–100.
+create function private.check_search(p_org_id uuid, p_has_query boolean, p_limit int)
+returns void
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  if not (private.is_org_member(p_org_id) or private.is_platform_admin()) then
+    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'You are not a member of this organization.';
+  end if;
+  if not p_has_query then
+    raise exception 'QUERY_REQUIRED' using errcode = '22023', detail = 'Give a text query or an embedding.';
+  end if;
+  if p_limit < 1 or p_limit > 100 then
+    raise exception 'INVALID_LIMIT' using errcode = '22023', detail = 'limit must be 1–100';
+  end if;
+end
+$$;
+
 -- Reciprocal rank fusion (NARR-5) -----------------------------------------------------------------
 -- Why one function: every search ranks its full-text and its vector candidates apart and fuses
 -- the two lists by reciprocal rank fusion (score = Σ 1 / (k + rank)), which, unlike max of raw
@@ -645,15 +680,7 @@ declare
   v_tsq tsquery := case when coalesce(btrim(p_query), '') = '' then null
                         else websearch_to_tsquery('english'::regconfig, p_query) end;
 begin
-  if not (private.is_org_member(p_org_id) or private.is_platform_admin()) then
-    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'You are not a member of this organization.';
-  end if;
-  if v_tsq is null and p_embedding is null then
-    raise exception 'QUERY_REQUIRED' using errcode = '22023', detail = 'Give a text query or an embedding.';
-  end if;
-  if p_limit < 1 or p_limit > 100 then
-    raise exception 'INVALID_LIMIT' using errcode = '22023', detail = 'limit must be 1–100';
-  end if;
+  perform private.check_search(p_org_id, v_tsq is not null or p_embedding is not null, p_limit);
   return query
   with c as materialized (
     select n.id, n.media_asset_id, n.segment_id, n.start_seconds,
@@ -689,9 +716,14 @@ revoke all on function
   private.leave_org(uuid), private.transfer_ownership(uuid, uuid),
   private.init_assignment_progress(uuid), private.record_segment_watch(uuid, uuid, real),
   private.org_stats(uuid), private.match_coverage(uuid), private.match_overview(uuid, int),
+  private.check_search(uuid, boolean, int),
   private.rrf_fuse(private.rrf_candidate[], int, int, boolean),
   private.search_narrations(uuid, text, extensions.halfvec, uuid, int, int, int)
   from public, anon;
+-- Helpers of the definer functions above, which run them as the owner.
+revoke all on function private.lock_pending_org_request(uuid),
+  private.lock_member_below_caller(uuid, uuid, public.org_role, text, text, text)
+  from public, anon, authenticated;
 grant execute on function
   private.refresh_join_code(uuid), private.join_org_by_code(text),
   private.create_organization(text, public.org_type, uuid, text, public.org_visibility, text, bigint),
@@ -700,6 +732,7 @@ grant execute on function
   private.leave_org(uuid), private.transfer_ownership(uuid, uuid),
   private.init_assignment_progress(uuid), private.record_segment_watch(uuid, uuid, real),
   private.org_stats(uuid), private.match_coverage(uuid), private.match_overview(uuid, int),
+  private.check_search(uuid, boolean, int),
   private.rrf_fuse(private.rrf_candidate[], int, int, boolean),
   private.search_narrations(uuid, text, extensions.halfvec, uuid, int, int, int)
   to authenticated;

@@ -46,15 +46,7 @@ as $$
 declare
   v_tsq tsquery := private.any_lexeme_query(p_query);
 begin
-  if not (private.is_org_member(p_org_id) or private.is_platform_admin()) then
-    raise exception 'FORBIDDEN' using errcode = '42501', detail = 'You are not a member of this organization.';
-  end if;
-  if v_tsq is null and p_embedding is null then
-    raise exception 'QUERY_REQUIRED' using errcode = '22023', detail = 'Give a text query or an embedding.';
-  end if;
-  if p_limit < 1 or p_limit > 100 then
-    raise exception 'INVALID_LIMIT' using errcode = '22023', detail = 'limit must be 1–100';
-  end if;
+  perform private.check_search(p_org_id, v_tsq is not null or p_embedding is not null, p_limit);
   return query
   with docs as materialized (
     select 'narration'::text as kind, n.id, n.media_asset_id, n.segment_id,
