@@ -150,6 +150,7 @@ select fn, 'authenticated' from (values
   ('private.any_lexeme_query(text)'),
   ('private.approve_org_request(uuid,text)'),
   ('private.change_member_role(uuid,uuid,org_role)'),
+  ('private.check_search(uuid,boolean,integer)'),
   ('private.create_organization(text,org_type,uuid,text,org_visibility,text,bigint)'),
   ('private.device_status(device_status,timestamp with time zone)'),
   ('private.has_org_role(uuid,org_role)'),

@@ -4,19 +4,6 @@ begin;
 select plan(29);
 select tests.create_world();
 
-create temp table tmp_vec (name text primary key, v extensions.halfvec(1536));
--- Unit vectors along axis 1 and axis 2, and one close to axis 2 (cosine distance > 0 but small).
-insert into tmp_vec
-select 'axis' || k, (select array_agg(case when i = k then 1 else 0 end order by i)
-                       from generate_series(1, 1536) i)::real[]::extensions.halfvec(1536)
-  from generate_series(1, 2) k;
-insert into tmp_vec
-select 'near2', (select array_agg(case i when 2 then 1 when 1 then 0.2 else 0 end order by i)
-                   from generate_series(1, 1536) i)::real[]::extensions.halfvec(1536);
-grant select on tmp_vec to authenticated;
-create function pg_temp.vec(p text) returns extensions.halfvec
-language sql stable as $$ select v from tmp_vec where name = p $$;
-
 -- Per-match aggregates --------------------------------------------------------------------------
 select is((select array[segment_count, narration_count] from public.match_stats where media_asset_id = tests.fx('media_a')),
   array[2, 1], 'every asset gets a stats row counting its segments and narrations');
@@ -106,33 +93,33 @@ select tests.reset_role();
 -- matches the text but is near the query; other_org is identical to the query in org B.
 with n (name, org, media, body, v) as (
   values ('n_text_top', 'org_a', 'media_a', 'Lineout, lineout, lineout: maul', null),
-         ('n_both', 'org_a', 'media_a', 'Lineout throw was slow, lineout again', 'axis2'),
-         ('n_vec_only', 'org_a', 'media2_a', 'Scrum penalty under the posts', 'near2'),
-         ('n_far', 'org_a', 'media2_a', 'Kick chase', 'axis1'),
-         ('n_other_org', 'org_b', 'media_b', 'Lineout in another club', 'axis2')
+         ('n_both', 'org_a', 'media_a', 'Lineout throw was slow, lineout again', tests.basis(2, 1)),
+         ('n_vec_only', 'org_a', 'media2_a', 'Scrum penalty under the posts', tests.basis(2, 1, 1, 0.2)),
+         ('n_far', 'org_a', 'media2_a', 'Kick chase', tests.basis(1, 1)),
+         ('n_other_org', 'org_b', 'media_b', 'Lineout in another club', tests.basis(2, 1))
 ), ins as (
   insert into public.narrations (org_id, media_asset_id, raw_transcript, start_seconds, embedding)
-  select tests.fx(org), tests.fx(media), body, 100, pg_temp.vec(v) from n
+  select tests.fx(org), tests.fx(media), body, 100, v from n
   returning id, raw_transcript
 )
 insert into tests.fx select n.name, ins.id from n join ins on ins.raw_transcript = n.body;
 select tests.authenticate_as('member_a');
 select is((select narration_id from private.search_narrations(tests.fx('org_a'), 'lineout') limit 1),
   tests.fx('n_text_top'), 'text only: the narration repeating the term ranks first');
-select is((select narration_id from private.search_narrations(tests.fx('org_a'), 'lineout', pg_temp.vec('axis2')) limit 1),
+select is((select narration_id from private.search_narrations(tests.fx('org_a'), 'lineout', tests.basis(2, 1)) limit 1),
   tests.fx('n_both'), 'with the embedding, the text and vector match overtakes it');
-select is((select array[text_rank, vector_rank] from private.search_narrations(tests.fx('org_a'), 'lineout', pg_temp.vec('axis2'))
+select is((select array[text_rank, vector_rank] from private.search_narrations(tests.fx('org_a'), 'lineout', tests.basis(2, 1))
             where narration_id = tests.fx('n_both')), array[2, 1], 'it carries both ranks');
-select is((select array[coalesce(text_rank, 0), vector_rank] from private.search_narrations(tests.fx('org_a'), 'lineout', pg_temp.vec('axis2'))
+select is((select array[coalesce(text_rank, 0), vector_rank] from private.search_narrations(tests.fx('org_a'), 'lineout', tests.basis(2, 1))
             where narration_id = tests.fx('n_vec_only')), array[0, 2], 'a vector-only neighbour joins with no text rank');
-select is((select score from private.search_narrations(tests.fx('org_a'), 'lineout', pg_temp.vec('axis2'))
+select is((select score from private.search_narrations(tests.fx('org_a'), 'lineout', tests.basis(2, 1))
             where narration_id = tests.fx('n_both')), (1.0 / 62 + 1.0 / 61)::double precision, 'the score is reciprocal rank fusion (k = 60)');
-select is((select array_agg(narration_id order by score desc, narration_id) from private.search_narrations(tests.fx('org_a'), null, pg_temp.vec('axis2'))),
+select is((select array_agg(narration_id order by score desc, narration_id) from private.search_narrations(tests.fx('org_a'), null, tests.basis(2, 1))),
   array[tests.fx('n_both'), tests.fx('n_vec_only'), tests.fx('n_far')], 'vector only: exact cosine order within the org');
-select ok(not exists (select 1 from private.search_narrations(tests.fx('org_a'), 'lineout', pg_temp.vec('axis2'))
+select ok(not exists (select 1 from private.search_narrations(tests.fx('org_a'), 'lineout', tests.basis(2, 1))
                        where narration_id = tests.fx('n_other_org') or media_asset_id = tests.fx('media_b')),
   'the identical vector in another org never appears');
-select is((select array_agg(narration_id order by score desc) from private.search_narrations(tests.fx('org_a'), 'lineout', pg_temp.vec('axis2'), tests.fx('media2_a'))),
+select is((select array_agg(narration_id order by score desc) from private.search_narrations(tests.fx('org_a'), 'lineout', tests.basis(2, 1), tests.fx('media2_a'))),
   array[tests.fx('n_vec_only'), tests.fx('n_far')], 'per match: only that match''s narrations');
 
 -- Deleting media as its staff takes the stats row with it; the service role cannot edit counts.

@@ -4,11 +4,18 @@ begin;
 select plan(15);
 select tests.create_world();
 
-create function tests.basis(p_a int, p_wa real, p_b int default 1, p_wb real default 0)
-returns extensions.halfvec language sql immutable as $$
-  select ('[' || array_to_string(array(
-    select case when g = p_a then p_wa when g = p_b then p_wb else 0 end from generate_series(1, 1536) g
-  ), ',') || ']')::extensions.halfvec
+-- Notes by staff A on match A with fixed ids, and the hits of an org-A search in their order.
+create function pg_temp.note(p_id text, p_text text, p_embedding extensions.halfvec) returns void
+language sql as $$
+  insert into public.narrations (id, org_id, media_asset_id, author_id, raw_transcript, embedding)
+  values (('00000000-0000-4000-8000-00000000' || p_id)::uuid, tests.fx('org_a'), tests.fx('media_a'),
+          tests.fx('user_staff_a'), p_text, p_embedding)
+$$;
+create function pg_temp.ranked(p_query text, p_embedding extensions.halfvec)
+returns table (pos bigint, id uuid, text_rank int, vector_rank int, score double precision, snippet text)
+language sql as $$
+  select row_number() over (), h.id, h.text_rank, h.vector_rank, h.score, h.snippet
+    from private.search_knowledge(tests.fx('org_a'), p_query, p_embedding, null, 10) h
 $$;
 
 select is(private.any_lexeme_query('why did we lose our lineout ball')::text,
@@ -16,21 +23,15 @@ select is(private.any_lexeme_query('why did we lose our lineout ball')::text,
 select is(private.any_lexeme_query('the and of'), null, 'stop words alone give no text query');
 
 -- A matches the text only, B is the nearest vector only, C is second in both lists.
+select pg_temp.note('aa01', 'Scrum penalty, scrum penalty again: scrum collapsed', tests.basis(3, 1));
+select pg_temp.note('aa02', 'Box kick contest on the left', tests.basis(2, 1));
+select pg_temp.note('aa03', 'We gave away a penalty', tests.basis(2, 0.8, 3, 0.6));
 insert into public.narrations (id, org_id, media_asset_id, author_id, raw_transcript, embedding)
-values
-  ('00000000-0000-4000-8000-00000000aa01', tests.fx('org_a'), tests.fx('media_a'), tests.fx('user_staff_a'),
-   'Scrum penalty, scrum penalty again: scrum collapsed', tests.basis(3, 1)),
-  ('00000000-0000-4000-8000-00000000aa02', tests.fx('org_a'), tests.fx('media_a'), tests.fx('user_staff_a'),
-   'Box kick contest on the left', tests.basis(2, 1)),
-  ('00000000-0000-4000-8000-00000000aa03', tests.fx('org_a'), tests.fx('media_a'), tests.fx('user_staff_a'),
-   'We gave away a penalty', tests.basis(2, 0.8, 3, 0.6)),
-  ('00000000-0000-4000-8000-00000000bb01', tests.fx('org_b'), tests.fx('media_b'), tests.fx('user_owner_b'),
-   'Scrum penalty for Bravo', tests.basis(2, 1));
+values ('00000000-0000-4000-8000-00000000bb01', tests.fx('org_b'), tests.fx('media_b'),
+        tests.fx('user_owner_b'), 'Scrum penalty for Bravo', tests.basis(2, 1));
 
 select tests.authenticate_as('member_a');
-create temp table hits on commit drop as
-  select row_number() over () as pos, h.*
-    from private.search_knowledge(tests.fx('org_a'), 'scrum penalty', tests.basis(2, 1), null, 10) h;
+create temp table hits on commit drop as select * from pg_temp.ranked('scrum penalty', tests.basis(2, 1));
 
 -- Ranks: A text 1 / vector 3 (distance 1, still a candidate), C 2 / 2, B vector 1 only.
 -- RRF (k = 60): A = 1/61 + 1/63 > C = 2/62 > B = 1/61, although B is the nearest vector.
@@ -59,16 +60,10 @@ select is((select count(*)::int from private.search_knowledge(tests.fx('org_a'),
 -- whatever their ids (row_number() would have given D text rank 1 and E rank 2, a dead heat
 -- settled by D's id).
 select tests.reset_role();
-insert into public.narrations (id, org_id, media_asset_id, author_id, raw_transcript, embedding)
-values
-  ('00000000-0000-4000-8000-00000000aa04', tests.fx('org_a'), tests.fx('media_a'), tests.fx('user_staff_a'),
-   'Lineout throw not straight', tests.basis(6, 0.6, 5, 0.8)),
-  ('00000000-0000-4000-8000-00000000aa05', tests.fx('org_a'), tests.fx('media_a'), tests.fx('user_staff_a'),
-   'Lineout throw not straight', tests.basis(6, 1));
+select pg_temp.note('aa04', 'Lineout throw not straight', tests.basis(6, 0.6, 5, 0.8));
+select pg_temp.note('aa05', 'Lineout throw not straight', tests.basis(6, 1));
 select tests.authenticate_as('member_a');
-create temp table tied on commit drop as
-  select row_number() over () as pos, h.*
-    from private.search_knowledge(tests.fx('org_a'), 'lineout throw', tests.basis(6, 1), null, 10) h;
+create temp table tied on commit drop as select * from pg_temp.ranked('lineout throw', tests.basis(6, 1));
 select is((select array_agg(id order by pos) from tied where pos <= 2),
   array['00000000-0000-4000-8000-00000000aa05', '00000000-0000-4000-8000-00000000aa04']::uuid[],
   'between notes the text ties on, the nearer vector comes first');

@@ -60,52 +60,40 @@ begin
 end
 $$;
 
--- Switches the current transaction to the user (invoker: SET ROLE is refused in definer functions).
-create or replace function tests.authenticate_as(p_identifier text)
-returns void
-language plpgsql
-set search_path = ''
-as $$
-declare
-  v_claims text := tests.user_claims(p_identifier);
-begin
-  perform set_config('role', 'authenticated', true);
-  perform set_config('request.jwt.claims', v_claims, true);
-end
-$$;
-
-create or replace function tests.authenticate_as_service_role()
+-- Every identity switch: the role the transaction's statements run as and the claims auth.uid()
+-- reads (invoker: SET ROLE is refused in definer functions).
+create or replace function tests.set_identity(p_role text, p_claims text)
 returns void
 language plpgsql
 set search_path = ''
 as $$
 begin
-  perform set_config('role', 'service_role', true);
-  perform set_config('request.jwt.claims', '{"role":"service_role"}', true);
+  perform set_config('role', p_role, true);
+  perform set_config('request.jwt.claims', p_claims, true);
 end
 $$;
 
-create or replace function tests.clear_authentication()
-returns void
-language plpgsql
-set search_path = ''
-as $$
-begin
-  perform set_config('role', 'anon', true);
-  perform set_config('request.jwt.claims', '{"role":"anon"}', true);
-end
-$$;
-
+-- Switches the current transaction to the user, to the service role, or to anon.
+create or replace function tests.authenticate_as(p_identifier text) returns void
+language sql as $$ select tests.set_identity('authenticated', tests.user_claims(p_identifier)) $$;
+create or replace function tests.authenticate_as_service_role() returns void
+language sql as $$ select tests.set_identity('service_role', '{"role":"service_role"}') $$;
+create or replace function tests.clear_authentication() returns void
+language sql as $$ select tests.set_identity('anon', '{"role":"anon"}') $$;
 -- Back to the migration owner (postgres) for fixture setup between identity switches.
-create or replace function tests.reset_role()
-returns void
-language plpgsql
+create or replace function tests.reset_role() returns void
+language sql as $$ select tests.set_identity('postgres', '') $$;
+
+-- A 1536-d vector with weight p_wa on axis p_a (and p_wb on axis p_b): embeddings whose cosine
+-- distances a test can work out by hand.
+create or replace function tests.basis(p_a int, p_wa real, p_b int default 1, p_wb real default 0)
+returns extensions.halfvec
+language sql immutable
 set search_path = ''
 as $$
-begin
-  perform set_config('role', 'postgres', true);
-  perform set_config('request.jwt.claims', '', true);
-end
+  select ('[' || array_to_string(array(
+    select case when g = p_a then p_wa when g = p_b then p_wb else 0 end from generate_series(1, 1536) g
+  ), ',') || ']')::extensions.halfvec
 $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
@@ -172,6 +160,54 @@ returns uuid
 language sql stable
 set search_path = ''
 as $$ select id from tests.fx where name = p_name $$;
+
+-- The org-A row create_world leaves in each public table, as a where clause: the row the RLS
+-- matrix (10) and the protected-column test (06) act on.
+create table if not exists tests.fixture_rows (tbl text primary key, filter text not null);
+insert into tests.fixture_rows values
+  ('assignment_progress', $$assignment_id = tests.fx('assignment_a') and user_id = tests.fx('user_member_a')$$),
+  ('assignment_segments', $$assignment_id = tests.fx('assignment_a')$$),
+  ('assignment_targets', $$assignment_id = tests.fx('assignment_a')$$),
+  ('assignments', $$id = tests.fx('assignment_a')$$),
+  ('compute_devices', $$id = 'worker-test'$$),
+  ('group_members', $$group_id = tests.fx('group_a') and user_id = tests.fx('user_member_a')$$),
+  ('groups', $$id = tests.fx('group_a')$$),
+  ('jobs', $$id = tests.fx('job_a')$$),
+  ('match_intelligence', $$media_asset_id = tests.fx('media_a')$$),
+  ('match_stats', $$media_asset_id = tests.fx('media_a')$$),
+  ('media_assets', $$id = tests.fx('media_a')$$),
+  ('narrations', $$id = tests.fx('narration_a')$$),
+  ('org_members', $$org_id = tests.fx('org_a') and user_id = tests.fx('user_member_a')$$),
+  ('org_requests', $$id = tests.fx('request_a')$$),
+  ('org_storage_usage', $$org_id = tests.fx('org_a')$$),
+  ('organizations', $$id = tests.fx('org_a')$$),
+  ('playlist_segments', $$playlist_id = tests.fx('playlist_a')$$),
+  ('playlist_tags', $$playlist_id = tests.fx('playlist_a')$$),
+  ('playlists', $$id = tests.fx('playlist_a')$$),
+  ('profiles', $$id = tests.fx('user_staff_a')$$),
+  ('segment_insights', $$segment_id = tests.fx('seg_a')$$),
+  ('segment_tags', $$id = tests.fx('tag_a')$$),
+  ('segments', $$id = tests.fx('seg_a')$$),
+  ('storage_cleanup_queue', $$org_id = tests.fx('org_a')$$),
+  ('tag_suggestions', $$id = tests.fx('suggestion_a')$$),
+  ('tag_taxonomy_versions', $$version = 99$$),
+  ('taxonomy_tags', $$version = 99 and key = 'test_key'$$),
+  ('viewing_sessions', $$id = tests.fx('session_a')$$),
+  ('waitlist', $$id = tests.fx('waitlist')$$)
+on conflict (tbl) do update set filter = excluded.filter;
+
+-- The public tables (partitions aside) missing from a list, so a test over every table cannot skip
+-- a new one; null when none is.
+create or replace function tests.public_tables_missing(p_tables text[])
+returns text[]
+language sql stable
+set search_path = ''
+as $$
+  select array_agg(c.relname::text order by c.relname)
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+   where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition
+     and c.relname <> all (p_tables)
+$$;
 
 -- Two orgs with every role and one of everything, used by the RLS and function tests.
 -- A: owner_a, manager_a, staff_a, member_a; B: owner_b, member_b; admin (platform), loner (no org).
