@@ -636,7 +636,7 @@ set search_path = ''
 as $$
 declare
   v_sign int := case tg_op when 'INSERT' then 1 else -1 end;
-  -- Which of the two counters the changed table feeds: 1 for it, 0 for the other.
+  -- 1 when segments changed (segment_count moves), 0 when narrations did (narration_count moves).
   v_segment int := (tg_table_name = 'segments')::int;
 begin
   with d as (
