@@ -135,62 +135,55 @@ create index media_assets_org_created_idx on public.media_assets (org_id, create
 create index media_assets_org_kind_created_idx on public.media_assets (org_id, kind, created_at desc);
 create index media_assets_org_status_idx on public.media_assets (org_id, status, created_at desc);
 create index media_assets_uploaded_by_idx on public.media_assets (uploaded_by);
+-- The live feed (media/changes: an org's rows changed after a cursor, polled every second while a
+-- coach watches) and the media list's cache version (the org's newest change) read this.
+create index media_assets_org_updated_idx on public.media_assets (org_id, updated_at);
 alter table public.media_assets enable row level security;
--- Staff create an upload, store its multipart upload id, complete it, rename, re-kind and delete.
--- Everything else (progress past the upload, playable, sizes after the declaration, keys,
--- renditions, errors) is the worker's, and the storage prefix and original key are fixed at
--- insert (media_assets_keys_in_own_prefix). guard_media_asset_write holds the values the caller
--- may give the columns it shares with the worker.
+-- Staff create an upload (with the multipart upload id storage already gave it), rename, re-kind
+-- and delete. The state columns (status, progress, processing_stage) are not granted at all: a
+-- new row starts as `uploading` (the column default), and from there only the state functions
+-- below move it (complete_upload for the media function; update_job_asset, complete_job and
+-- fail_job for the worker). Everything else past the upload (playable, sizes after the
+-- declaration, keys, renditions, errors) is the worker's, and the storage prefix and original key
+-- are fixed at insert (media_assets_keys_in_own_prefix).
 revoke all on table public.media_assets from anon, authenticated, service_role;
 grant select, delete on table public.media_assets to authenticated;
-grant insert (id, org_id, uploaded_by, name, kind, status, file_name, content_type, size_bytes,
-  storage_prefix, original_key) on table public.media_assets to authenticated;
-grant update (name, kind, upload_id, status, progress, processing_stage)
-  on table public.media_assets to authenticated;
+grant insert (id, org_id, uploaded_by, name, kind, file_name, content_type, size_bytes,
+  storage_prefix, original_key, upload_id) on table public.media_assets to authenticated;
+grant update (name, kind) on table public.media_assets to authenticated;
 
 create trigger media_assets_set_updated_at before update on public.media_assets
   for each row execute function private.set_updated_at();
 create trigger media_assets_forbid_org_change before update on public.media_assets
   for each row execute function private.forbid_org_change();
 
--- Why: status, progress, processing_stage and upload_id are shared with the worker, so a column
--- grant cannot draw the line. An end user starts an asset as `uploading`, records the
--- multipart upload id once while uploading, and completes the upload (uploading → uploaded,
--- progress 0, stage queued); every later state is the worker's.
-create function private.guard_media_asset_write()
+-- Why: an asset's status has one writer, the state functions, and this holds every write (theirs
+-- included, and a hand-written update by an operator) to the transitions the pipeline makes:
+-- uploading → uploaded (complete_upload), uploaded → transcoding → transcoded → complete (the
+-- worker; transcoded → transcoding when a retry starts over after the ladder was published), and
+-- any state → failed. Nothing leaves `failed` or `complete`, so a late or duplicate write can
+-- never move a finished match backwards.
+create function private.check_media_status_transition()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
 begin
-  if not private.is_end_user() then
-    return new;
-  end if;
-  if tg_op = 'INSERT' then
-    if new.status <> 'uploading' then
-      raise exception 'FORBIDDEN' using errcode = '42501',
-        detail = 'A new video starts as an upload.';
-    end if;
-    return new;
-  end if;
-  if (new.status is distinct from old.status or new.progress is distinct from old.progress
-      or new.processing_stage is distinct from old.processing_stage)
-     and not (old.status = 'uploading' and new.status = 'uploaded' and new.progress = 0
-              and new.processing_stage = 'queued') then
-    raise exception 'FORBIDDEN' using errcode = '42501',
-      detail = 'Processing state is set by the media worker.';
-  end if;
-  if new.upload_id is distinct from old.upload_id
-     and not (old.status = 'uploading' and old.upload_id is null) then
-    raise exception 'FORBIDDEN' using errcode = '42501',
-      detail = 'The upload id is recorded once, while uploading.';
+  if new.status is distinct from old.status
+     and new.status <> 'failed'
+     and (old.status, new.status) not in (
+       ('uploading'::public.media_status, 'uploaded'::public.media_status),
+       ('uploaded', 'transcoding'), ('transcoding', 'transcoded'), ('transcoded', 'transcoding'),
+       ('transcoded', 'complete')) then
+    raise exception 'INVALID_TRANSITION' using errcode = '55000',
+      detail = format('A video cannot go from %s to %s.', old.status, new.status);
   end if;
   return new;
 end
 $$;
-revoke all on function private.guard_media_asset_write() from public;
-create trigger media_assets_guard_write before insert or update on public.media_assets
-  for each row execute function private.guard_media_asset_write();
+revoke all on function private.check_media_status_transition() from public, anon, authenticated;
+create trigger media_assets_status_transition before update of status on public.media_assets
+  for each row execute function private.check_media_status_transition();
 
 create policy "Members can read their organization's media" on public.media_assets
   for select to authenticated using (org_id in (select private.my_org_ids()));
@@ -372,6 +365,30 @@ create trigger jobs_set_updated_at before update on public.jobs
   for each row execute function private.set_updated_at();
 create trigger jobs_forbid_org_change before update on public.jobs
   for each row execute function private.forbid_org_change();
+-- Why: as for assets, a job's state has one set of writers (the lifecycle functions below) and this
+-- holds them to the lease cycle: queued → running (a claim), running → queued (retry, release,
+-- defer), running → succeeded or failed, and queued or running → cancelled. A finished job stays
+-- finished, so a second complete or a late failure report cannot rewrite history.
+create function private.check_job_state_transition()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.state is distinct from old.state
+     and (old.state, new.state) not in (
+       ('queued'::public.job_state, 'running'::public.job_state), ('queued', 'cancelled'),
+       ('running', 'queued'), ('running', 'succeeded'), ('running', 'failed'),
+       ('running', 'cancelled')) then
+    raise exception 'INVALID_TRANSITION' using errcode = '55000',
+      detail = format('A job cannot go from %s to %s.', old.state, new.state);
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.check_job_state_transition() from public, anon, authenticated;
+create trigger jobs_state_transition before update of state on public.jobs
+  for each row execute function private.check_job_state_transition();
 alter table public.jobs enable row level security;
 -- Staff queue a transcode (upload completion) or an export; state, lease, attempts, progress and
 -- result are the job functions' (security definer), run by the worker.
@@ -496,18 +513,29 @@ begin
 end
 $$;
 
--- Finish successfully; repeating the call after success by the same worker is a no-op true.
+-- Finish successfully; repeating the call after success by the same worker is a no-op true. A
+-- transcode's success completes its asset in the same statement (as fail_job fails it): the
+-- ladder is published by then (`transcoded`), so the asset turns `complete` at 100 %.
 create function private.complete_job(p_job_id uuid, p_worker text, p_result jsonb)
 returns boolean
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  v_asset_id uuid;
+  v_type public.job_type;
 begin
   update public.jobs
      set state = 'succeeded', progress = 1, result = p_result, finished_at = now(),
          lease_expires_at = null
-   where id = p_job_id and state = 'running' and lease_owner = p_worker;
+   where id = p_job_id and state = 'running' and lease_owner = p_worker
+  returning media_asset_id, type into v_asset_id, v_type;
   if found then
+    if v_asset_id is not null and v_type = 'transcode' then
+      update public.media_assets
+         set status = 'complete', processing_stage = null, progress = 1, playable = true
+       where id = v_asset_id;
+    end if;
     return true;
   end if;
   return exists (
@@ -557,6 +585,66 @@ begin
      where id = v_job.media_asset_id;
   end if;
   return 'failed';
+end
+$$;
+
+-- The worker's writes to the asset of the job it holds (TX-4, TX-5: stage, progress, probe
+-- results, each published rung): only while its lease is live on that job, so a worker that lost
+-- the job to another cannot publish over it. `p_patch` names worker columns only; a status
+-- change goes through `p_status`, where the transition check applies. False when the lease is
+-- gone.
+create function private.update_job_asset(
+  p_job_id uuid,
+  p_worker text,
+  p_patch jsonb,
+  p_status public.media_status default null
+)
+returns boolean
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_patch jsonb := coalesce(p_patch, '{}'::jsonb);
+  v_unknown text;
+  v_asset_id uuid;
+begin
+  select k into v_unknown from jsonb_object_keys(v_patch) k
+   where k not in ('processing_stage', 'progress', 'playable', 'duration_seconds', 'width',
+                   'height', 'master_playlist_key', 'renditions', 'renditions_bytes', 'poster_key',
+                   'storyboard_vtt_key', 'error_code', 'error_message')
+   limit 1;
+  if v_unknown is not null then
+    raise exception 'NOT_A_WORKER_COLUMN' using errcode = '22023',
+      detail = format('media_assets.%s is not written by the worker', v_unknown);
+  end if;
+  select j.media_asset_id into v_asset_id from public.jobs j
+   where j.id = p_job_id and j.state = 'running' and j.lease_owner = p_worker;
+  if v_asset_id is null then
+    return false;
+  end if;
+  update public.media_assets a
+     set status = coalesce(p_status, a.status),
+         processing_stage = case when v_patch ? 'processing_stage'
+                                 then v_patch ->> 'processing_stage' else a.processing_stage end,
+         progress = case when v_patch ? 'progress' then (v_patch ->> 'progress')::real else a.progress end,
+         playable = case when v_patch ? 'playable' then (v_patch ->> 'playable')::boolean else a.playable end,
+         duration_seconds = case when v_patch ? 'duration_seconds'
+                                 then (v_patch ->> 'duration_seconds')::double precision else a.duration_seconds end,
+         width = case when v_patch ? 'width' then (v_patch ->> 'width')::int else a.width end,
+         height = case when v_patch ? 'height' then (v_patch ->> 'height')::int else a.height end,
+         master_playlist_key = case when v_patch ? 'master_playlist_key'
+                                    then v_patch ->> 'master_playlist_key' else a.master_playlist_key end,
+         renditions = case when v_patch ? 'renditions' then v_patch -> 'renditions' else a.renditions end,
+         renditions_bytes = case when v_patch ? 'renditions_bytes'
+                                 then (v_patch ->> 'renditions_bytes')::bigint else a.renditions_bytes end,
+         poster_key = case when v_patch ? 'poster_key' then v_patch ->> 'poster_key' else a.poster_key end,
+         storyboard_vtt_key = case when v_patch ? 'storyboard_vtt_key'
+                                   then v_patch ->> 'storyboard_vtt_key' else a.storyboard_vtt_key end,
+         error_code = case when v_patch ? 'error_code' then v_patch ->> 'error_code' else a.error_code end,
+         error_message = case when v_patch ? 'error_message'
+                              then v_patch ->> 'error_message' else a.error_message end
+   where a.id = v_asset_id;
+  return found;
 end
 $$;
 
@@ -621,8 +709,48 @@ revoke all on function
   private.claim_next_job(text, int, public.job_type[]), private.claim_job(uuid, text, int),
   private.heartbeat_job(uuid, text, int, real), private.complete_job(uuid, text, jsonb),
   private.fail_job(uuid, text, text, text, boolean), private.release_job(uuid, text),
+  private.update_job_asset(uuid, text, jsonb, public.media_status),
   private.fail_exhausted_jobs(), private.delete_finished_jobs(interval)
   from public, anon, authenticated;
+
+-- Upload completion (the media function, as the caller) ------------------------------------------
+-- MEDIA-2: the upload is stored and its size verified (the media function completed the
+-- multipart upload and read its size first): the asset turns `uploaded` and its one transcode job
+-- is queued, with the payload the worker runs on (contracts/jobs.ts TranscodePayload). The row
+-- lock serializes concurrent completes, so a repeated or concurrent call returns the same job and
+-- changes nothing. Security definer because no API role writes an asset's state; the caller must
+-- be staff of the asset's org or a platform admin, as for every upload step.
+create function private.complete_upload(p_asset_id uuid)
+returns setof public.jobs
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_asset public.media_assets;
+begin
+  select * into v_asset from public.media_assets where id = p_asset_id for update;
+  if not found
+     or not (private.has_org_role(v_asset.org_id, 'staff') or private.is_platform_admin()) then
+    raise exception 'UPLOAD_NOT_FOUND' using errcode = 'P0002', detail = 'Upload not found.';
+  end if;
+  if v_asset.status = 'uploading' then
+    insert into public.jobs (org_id, media_asset_id, type, payload, idempotency_key, created_by)
+    values (v_asset.org_id, v_asset.id, 'transcode',
+            jsonb_build_object('assetId', v_asset.id, 'originalKey', v_asset.original_key),
+            'transcode:' || v_asset.id, (select auth.uid()))
+    on conflict (idempotency_key) do nothing;
+    update public.media_assets set status = 'uploaded', progress = 0, processing_stage = 'queued'
+     where id = v_asset.id;
+  end if;
+  return query select * from public.jobs where idempotency_key = 'transcode:' || v_asset.id;
+  if not found then
+    raise exception 'UPLOAD_NOT_IN_PROGRESS' using errcode = '55000',
+      detail = 'This upload is not in progress.';
+  end if;
+end
+$$;
+revoke all on function private.complete_upload(uuid) from public, anon;
+grant execute on function private.complete_upload(uuid) to authenticated;
 
 -- Scheduling where pg_cron exists (Supabase); locally the platform calls the functions at start.
 do $$

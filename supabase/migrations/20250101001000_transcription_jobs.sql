@@ -51,7 +51,8 @@ end
 $$;
 
 -- A voice narration still 'pending' must always have a live job or show an error (never stuck,
--- never silently empty): a pending recording without any job gets one, and one whose last job
+-- never silently empty): a pending recording without any job gets one (its payload is
+-- contracts/jobs.ts TranscribePayload, as the narrations function writes it), and one whose last job
 -- failed outside the function (lease expired on the last attempt) takes the job's error.
 create function private.reconcile_transcriptions()
 returns table (enqueued int, failed int)
