@@ -275,6 +275,55 @@ create trigger media_assets_account_storage
   after insert or update of status, size_bytes, renditions_bytes or delete on public.media_assets
   for each row execute function private.account_media_storage();
 
+-- Media list version (SCALE-3) --------------------------------------------------------------------
+-- Why: the media function caches an org's library pages, and the worker, the job functions and
+-- the API all change the rows behind them. Rather than have every writer invalidate a cache it
+-- may not even reach, every statement that writes an org's assets bumps the org's version here,
+-- and the cache key carries it: a cached page is always the page of one version, and a write by
+-- anyone makes it unreachable. The bump runs once per statement, after the row locks, so it
+-- serializes writers on one row without deadlocking a statement that touches several assets.
+-- No foreign key: an org's deletion deletes its assets first, which bumps a row the org's own
+-- cascade would be racing; a leftover row of a deleted org is a few bytes.
+create table private.media_versions (
+  org_id uuid primary key,
+  version bigint not null default 0
+);
+comment on table private.media_versions is
+  'Per-org change counter of media_assets, part of the media list cache key.';
+revoke all on table private.media_versions from public, anon, authenticated, service_role;
+
+create function private.bump_media_version()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  insert into private.media_versions (org_id, version)
+  select c.org_id, 1 from (select distinct org_id from changed) c order by c.org_id
+  on conflict (org_id) do update set version = private.media_versions.version + 1;
+  return null;
+end
+$$;
+revoke all on function private.bump_media_version() from public, anon, authenticated;
+create trigger media_assets_version_insert after insert on public.media_assets
+  referencing new table as changed for each statement execute function private.bump_media_version();
+create trigger media_assets_version_update after update on public.media_assets
+  referencing new table as changed for each statement execute function private.bump_media_version();
+create trigger media_assets_version_delete after delete on public.media_assets
+  referencing old table as changed for each statement execute function private.bump_media_version();
+
+-- The version of an org's media for a member of it (null for anyone else).
+create function private.media_version(p_org_id uuid)
+returns bigint
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce((select v.version from private.media_versions v where v.org_id = p_org_id), 0)
+   where private.is_org_member(p_org_id) or private.is_platform_admin()
+$$;
+revoke all on function private.media_version(uuid) from public, anon;
+grant execute on function private.media_version(uuid) to authenticated;
+
 -- Partition maintenance --------------------------------------------------------------------------
 -- Why: an insert with no matching partition fails, so partitions are created ahead. The local
 -- platform calls this at start; on Supabase pg_cron runs it monthly (scheduled below when present).

@@ -163,6 +163,7 @@ select fn, 'authenticated' from (values
   ('private.leave_org(uuid)'),
   ('private.match_coverage(uuid)'),
   ('private.match_overview(uuid,integer)'),
+  ('private.media_version(uuid)'),
   ('private.my_assignment_ids()'),
   ('private.my_org_ids()'),
   ('private.my_org_ids(org_role)'),

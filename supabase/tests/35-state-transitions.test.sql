@@ -2,7 +2,7 @@
 -- (complete_upload, update_job_asset, complete_job, fail_job) and only along the allowed
 -- transitions; a repeated call is a no-op, a stranger's write does nothing, a backwards move fails.
 begin;
-select plan(34);
+select plan(39);
 select tests.create_world();
 
 -- An upload in progress and a finished video that never had a transcode job.
@@ -20,6 +20,14 @@ select m, tests.fx('org_a'), 'seeded', 'complete', 's.mp4', 'video/mp4', 10,
        'orgs/' || tests.fx('org_a') || '/media/' || m || '/original/source.mp4'
   from (select private.uuid_v7() as m) x;
 insert into tests.fx select 'seeded', id from public.media_assets where name = 'seeded';
+
+-- The media list version (SCALE-3): every write by anyone moves it ----------------------------
+create temp table versions (label text primary key, version bigint);
+insert into versions select 'start', version from private.media_versions where org_id = tests.fx('org_a');
+select tests.authenticate_as('member_a');
+select ok(private.media_version(tests.fx('org_a')) is not null, 'a member reads the version of their org''s media');
+select is(private.media_version(tests.fx('org_b')), null, 'but not of another org');
+select tests.reset_role();
 
 -- Upload completion -------------------------------------------------------------------------------
 select is(tests.try_as('member_a', $$select private.complete_upload(tests.fx('up1'))$$), 'error:P0002',
@@ -82,6 +90,16 @@ select is((select result from public.jobs where id = (select id from first_call)
   'and keeps the first result');
 select ok(not private.update_job_asset((select id from first_call), 'w1', '{"progress": 0.5}'),
   'a finished job writes nothing more');
+
+select ok((select version from private.media_versions where org_id = tests.fx('org_a')) > (select version from versions where label = 'start'),
+  'the upload, the worker''s writes and the completion each moved the version');
+insert into versions select 'done', version from private.media_versions where org_id = tests.fx('org_a');
+update public.media_assets set name = name where false;
+select is((select version from private.media_versions where org_id = tests.fx('org_a')), (select version from versions where label = 'done'),
+  'a statement that writes no row leaves it');
+delete from public.media_assets where id = tests.fx('seeded');
+select is((select version from private.media_versions where org_id = tests.fx('org_a')), (select version from versions where label = 'done') + 1,
+  'a delete moves it once');
 
 -- Backwards moves fail for every writer ----------------------------------------------------------
 select throws_ok($$update public.media_assets set status = 'transcoding' where id = tests.fx('up1')$$,

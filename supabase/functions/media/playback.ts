@@ -1,5 +1,6 @@
 // Playback (MEDIA-4): the playback descriptor for members and the token-guarded HLS/storyboard
 // routes that hls.js and the player fetch without an Authorization header.
+import type { PlaybackResponse } from '../../../contracts/responses.ts'
 import type { AuthUser } from '../_shared/auth.ts'
 import { getCached, keys, TTL } from '../_shared/cache.ts'
 import { readAsService, readAsUser } from '../_shared/db.ts'
@@ -14,7 +15,7 @@ const TOKEN_PLACEHOLDER = '__PLAYBACK_TOKEN__'
 /** Presigned segment URLs outlive the cached playlist that contains them by at least this. */
 const SEGMENT_URL_SECONDS = 2 * 3600
 
-export async function playbackFor(user: AuthUser, assetId: string) {
+export async function playbackFor(user: AuthUser, assetId: string): Promise<PlaybackResponse> {
   const row = await readAsUser(user, async (tx) => {
     const [found] = await tx.unsafe<AssetRow[]>(
       `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
