@@ -60,7 +60,13 @@ export interface MeResponse extends Omit<api.MeResponse, 'profile' | 'membership
 
 export type Organization = Loose<
   api.Organization,
-  'visibility' | 'bio' | 'storageLimitBytes' | 'createdBy' | 'createdAt' | 'updatedAt' | 'memberCount'
+  | 'visibility'
+  | 'bio'
+  | 'storageLimitBytes'
+  | 'createdBy'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'memberCount'
 >
 
 export type MediaAsset = Loose<api.MediaAsset, 'uploadedBy' | 'stage' | 'contentType' | 'hasPoster'>
