@@ -157,33 +157,36 @@ create trigger media_assets_set_updated_at before update on public.media_assets
 create trigger media_assets_forbid_org_change before update on public.media_assets
   for each row execute function private.forbid_org_change();
 
--- Why: an asset's status has one writer, the state functions, and this holds every write (theirs
--- included, and a hand-written update by an operator) to the transitions the pipeline makes:
--- uploading → uploaded (complete_upload), uploaded → transcoding → transcoded → complete (the
--- worker; transcoded → transcoding when a retry starts over after the ladder was published), and
--- any state → failed. Nothing leaves `failed` or `complete`, so a late or duplicate write can
--- never move a finished match backwards.
-create function private.check_media_status_transition()
+-- Why: a state column has one set of writers (the state functions below), and this holds every
+-- write to it, theirs included (and an operator's hand-written update), to the transitions its
+-- trigger lists: `tg_argv[0]` names the column, the rest are `from>to` pairs (`*` for any state).
+-- A change the list does not name raises INVALID_TRANSITION, so a late or duplicate write can
+-- never move a finished row backwards.
+create function private.check_state_transition()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
+declare
+  v_from text := to_jsonb(old) ->> tg_argv[0];
+  v_to text := to_jsonb(new) ->> tg_argv[0];
 begin
-  if new.status is distinct from old.status
-     and new.status <> 'failed'
-     and (old.status, new.status) not in (
-       ('uploading'::public.media_status, 'uploaded'::public.media_status),
-       ('uploaded', 'transcoding'), ('transcoding', 'transcoded'), ('transcoded', 'transcoding'),
-       ('transcoded', 'complete')) then
+  if v_from is distinct from v_to
+     and not (v_from || '>' || v_to = any (tg_argv[1:]) or '*>' || v_to = any (tg_argv[1:])) then
     raise exception 'INVALID_TRANSITION' using errcode = '55000',
-      detail = format('A video cannot go from %s to %s.', old.status, new.status);
+      detail = format('%s.%s cannot go from %s to %s.', tg_table_name, tg_argv[0], v_from, v_to);
   end if;
   return new;
 end
 $$;
-revoke all on function private.check_media_status_transition() from public, anon, authenticated;
+revoke all on function private.check_state_transition() from public, anon, authenticated;
+-- An asset: uploading → uploaded (complete_upload), uploaded → transcoding → transcoded →
+-- complete (the worker; transcoded → transcoding when a retry starts over after the ladder was
+-- published), and any state → failed. Nothing leaves `complete` or `failed`.
 create trigger media_assets_status_transition before update of status on public.media_assets
-  for each row execute function private.check_media_status_transition();
+  for each row execute function private.check_state_transition('status',
+    'uploading>uploaded', 'uploaded>transcoding', 'transcoding>transcoded',
+    'transcoded>transcoding', 'transcoded>complete', '*>failed');
 
 create policy "Members can read their organization's media" on public.media_assets
   for select to authenticated using (org_id in (select private.my_org_ids()));
@@ -414,30 +417,12 @@ create trigger jobs_set_updated_at before update on public.jobs
   for each row execute function private.set_updated_at();
 create trigger jobs_forbid_org_change before update on public.jobs
   for each row execute function private.forbid_org_change();
--- Why: as for assets, a job's state has one set of writers (the lifecycle functions below) and this
--- holds them to the lease cycle: queued → running (a claim), running → queued (retry, release,
--- defer), running → succeeded or failed, and queued or running → cancelled. A finished job stays
--- finished, so a second complete or a late failure report cannot rewrite history.
-create function private.check_job_state_transition()
-returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  if new.state is distinct from old.state
-     and (old.state, new.state) not in (
-       ('queued'::public.job_state, 'running'::public.job_state), ('queued', 'cancelled'),
-       ('running', 'queued'), ('running', 'succeeded'), ('running', 'failed'),
-       ('running', 'cancelled')) then
-    raise exception 'INVALID_TRANSITION' using errcode = '55000',
-      detail = format('A job cannot go from %s to %s.', old.state, new.state);
-  end if;
-  return new;
-end
-$$;
-revoke all on function private.check_job_state_transition() from public, anon, authenticated;
+-- A job follows its lease: queued → running (a claim), running → queued (retry, release, defer),
+-- running → succeeded or failed, queued or running → cancelled. A finished job stays finished.
 create trigger jobs_state_transition before update of state on public.jobs
-  for each row execute function private.check_job_state_transition();
+  for each row execute function private.check_state_transition('state',
+    'queued>running', 'queued>cancelled', 'running>queued', 'running>succeeded', 'running>failed',
+    'running>cancelled');
 alter table public.jobs enable row level security;
 -- Staff queue a transcode (upload completion) or an export; state, lease, attempts, progress and
 -- result are the job functions' (security definer), run by the worker.
@@ -697,8 +682,9 @@ begin
 end
 $$;
 
--- Graceful hand-back (spot interruption): back to the queue at once, the attempt not counted.
-create function private.release_job(p_job_id uuid, p_worker text)
+-- Hand the job back without spending an attempt: at once for a graceful stop (spot interruption),
+-- or after `p_after_seconds` when its input is not ready yet (defer_job).
+create function private.release_job(p_job_id uuid, p_worker text, p_after_seconds int default 0)
 returns boolean
 language plpgsql security definer
 set search_path = ''
@@ -706,7 +692,7 @@ as $$
 begin
   update public.jobs
      set state = 'queued', attempt = greatest(attempt - 1, 0), lease_owner = null,
-         lease_expires_at = null, run_after = now()
+         lease_expires_at = null, run_after = now() + make_interval(secs => greatest(p_after_seconds, 0))
    where id = p_job_id and state = 'running' and lease_owner = p_worker;
   return found;
 end
@@ -757,7 +743,7 @@ $$;
 revoke all on function
   private.claim_next_job(text, int, public.job_type[]), private.claim_job(uuid, text, int),
   private.heartbeat_job(uuid, text, int, real), private.complete_job(uuid, text, jsonb),
-  private.fail_job(uuid, text, text, text, boolean), private.release_job(uuid, text),
+  private.fail_job(uuid, text, text, text, boolean), private.release_job(uuid, text, int),
   private.update_job_asset(uuid, text, jsonb, public.media_status),
   private.fail_exhausted_jobs(), private.delete_finished_jobs(interval)
   from public, anon, authenticated;

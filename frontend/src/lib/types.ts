@@ -8,14 +8,8 @@ import {
 } from '../../../contracts/enums.ts'
 import type * as api from '../../../contracts/responses.ts'
 
-export type {
-  MediaKind,
-  MediaStatus,
-  OrgRole,
-  OrgType,
-  OrgVisibility,
-  PlatformRole,
-} from '../../../contracts/enums.ts'
+// The enum types (MediaKind, OrgRole, …); their value lists stay in contracts/enums.ts.
+export type * from '../../../contracts/enums.ts'
 export type {
   ChangeCursor,
   ChangesPage,

@@ -6,7 +6,7 @@ import { getCached, keys, TTL } from '../_shared/cache.ts'
 import { readAsUser } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
-import { ASSET_COLUMNS, type AssetRow, toAsset } from './serialize.ts'
+import { ASSET_COLUMNS, type AssetRow, assetById, toAsset } from './serialize.ts'
 
 export interface ListQuery {
   orgId: string
@@ -91,13 +91,7 @@ export async function listMedia(user: AuthUser, query: ListQuery): Promise<Page<
 }
 
 export async function getAsset(user: AuthUser, assetId: string): Promise<MediaAsset> {
-  const row = await readAsUser(user, async (tx) => {
-    const [found] = await tx.unsafe<AssetRow[]>(
-      `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
-      [assetId],
-    )
-    return found
-  })
+  const row = await readAsUser(user, (tx) => assetById(tx, assetId))
   if (!row) throw notFound('Video not found.')
   return toAsset(row)
 }

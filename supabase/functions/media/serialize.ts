@@ -2,6 +2,7 @@
 // function turns columns into what the SPA reads.
 import type { JobRow, MediaAssetRow } from '../../../contracts/rows.ts'
 import type { Job, MediaAsset } from '../../../contracts/responses.ts'
+import type { Tx } from '../_shared/db.ts'
 
 export type AssetRow = Omit<MediaAssetRow, 'renditions_bytes' | 'checksum'>
 
@@ -17,6 +18,15 @@ export const ASSET_COLUMNS = `a.id, a.org_id, a.uploaded_by, a.name, a.kind::tex
   a.original_key, a.upload_id, a.master_playlist_key, a.renditions, a.poster_key,
   a.storyboard_vtt_key, a.error_code, a.error_message, a.created_at,
   ${UPDATED_AT_CURSOR} as updated_at`
+
+/** One asset as the caller may see it (RLS decides), or undefined. */
+export async function assetById(tx: Tx, assetId: string): Promise<AssetRow | undefined> {
+  const [row] = await tx.unsafe<AssetRow[]>(
+    `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
+    [assetId],
+  )
+  return row
+}
 
 /** No storage keys or upload ids leave the API. */
 export function toAsset(row: AssetRow): MediaAsset {

@@ -5,7 +5,6 @@ import {
   addMember,
   createOrg,
   platformAvailable,
-  serviceSql,
   signUp,
   type TestUser,
 } from '../_shared/testing.ts'
@@ -58,13 +57,4 @@ export function clientParts(key: string, count: number) {
     if (etag) parts.push({ partNumber: n, etag })
   }
   return { parts }
-}
-
-export async function usage(orgId: string) {
-  return await serviceSql(async (sql) => {
-    const [row] =
-      await sql`select reserved_bytes::float8 as reserved, originals_bytes::float8 as originals
-                            from public.org_storage_usage where org_id = ${orgId}`
-    return row as { reserved: number; originals: number }
-  })
 }

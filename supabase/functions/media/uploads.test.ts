@@ -6,7 +6,16 @@ import { parseJobPayload } from '../../../contracts/jobs.ts'
 import { closePools } from '../_shared/db.ts'
 import { bucket, s3 } from '../_shared/storage.ts'
 import { api, createOrg, serviceSql } from '../_shared/testing.ts'
-import { clientParts, etags, MiB, opts, putParts, setup, usage } from './test-support.ts'
+import { clientParts, etags, MiB, opts, putParts, setup } from './test-support.ts'
+
+async function usage(orgId: string) {
+  return await serviceSql(async (sql) => {
+    const [row] =
+      await sql`select reserved_bytes::float8 as reserved, originals_bytes::float8 as originals
+                            from public.org_storage_usage where org_id = ${orgId}`
+    return row as { reserved: number; originals: number }
+  })
+}
 
 Deno.test({
   ...opts,

@@ -20,6 +20,7 @@ import * as storage from '../_shared/storage.ts'
 import { purgeAssetStorage } from './manage.ts'
 import {
   ASSET_COLUMNS,
+  assetById,
   type AssetRow,
   JOB_COLUMNS,
   type JobFields,
@@ -130,17 +131,9 @@ function mapQuotaError(err: unknown): unknown {
   return err
 }
 
-async function loadAsset(tx: Tx, assetId: string): Promise<AssetRow | undefined> {
-  const [row] = await tx.unsafe<AssetRow[]>(
-    `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
-    [assetId],
-  )
-  return row
-}
-
 /** The asset for an upload action: visible to the caller and the caller is staff+ of its org. */
 async function uploadAssetFor(tx: Tx, assetId: string): Promise<AssetRow> {
-  const row = await loadAsset(tx, assetId)
+  const row = await assetById(tx, assetId)
   if (!row) throw notFound('Upload not found.')
   await requireOrgRole(tx, row.org_id, 'staff')
   return row
@@ -258,7 +251,7 @@ export async function completeUpload(
       `select ${JOB_COLUMNS} from private.complete_upload($1) j`,
       [row.id],
     )
-    return { asset: (await loadAsset(tx, row.id))!, job: queued! }
+    return { asset: (await assetById(tx, row.id))!, job: queued! }
   }).catch((err: unknown) => {
     throw completionRefused(err)
   })
