@@ -625,8 +625,9 @@ $$;
 -- The worker's writes to the asset of the job it holds (TX-4, TX-5: stage, progress, probe
 -- results, each published rung): only while its lease is live on that job, so a worker that lost
 -- the job to another cannot publish over it. `p_patch` names worker columns only; a status
--- change goes through `p_status`, where the transition check applies. False when the lease is
--- gone.
+-- change goes through `p_status`, where the transition check applies. Only the named columns are
+-- assigned (so `update of` triggers fire for what changes), each converted to its column's type
+-- by jsonb_populate_record. False when the lease is gone.
 create function private.update_job_asset(
   p_job_id uuid,
   p_worker text,
@@ -641,6 +642,8 @@ declare
   v_patch jsonb := coalesce(p_patch, '{}'::jsonb);
   v_unknown text;
   v_asset_id uuid;
+  v_sets text;
+  v_rows int;
 begin
   select k into v_unknown from jsonb_object_keys(v_patch) k
    where k not in ('processing_stage', 'progress', 'playable', 'duration_seconds', 'width',
@@ -656,29 +659,18 @@ begin
   if v_asset_id is null then
     return false;
   end if;
-  update public.media_assets a
-     set status = coalesce(p_status, a.status),
-         processing_stage = case when v_patch ? 'processing_stage'
-                                 then v_patch ->> 'processing_stage' else a.processing_stage end,
-         progress = case when v_patch ? 'progress' then (v_patch ->> 'progress')::real else a.progress end,
-         playable = case when v_patch ? 'playable' then (v_patch ->> 'playable')::boolean else a.playable end,
-         duration_seconds = case when v_patch ? 'duration_seconds'
-                                 then (v_patch ->> 'duration_seconds')::double precision else a.duration_seconds end,
-         width = case when v_patch ? 'width' then (v_patch ->> 'width')::int else a.width end,
-         height = case when v_patch ? 'height' then (v_patch ->> 'height')::int else a.height end,
-         master_playlist_key = case when v_patch ? 'master_playlist_key'
-                                    then v_patch ->> 'master_playlist_key' else a.master_playlist_key end,
-         renditions = case when v_patch ? 'renditions' then v_patch -> 'renditions' else a.renditions end,
-         renditions_bytes = case when v_patch ? 'renditions_bytes'
-                                 then (v_patch ->> 'renditions_bytes')::bigint else a.renditions_bytes end,
-         poster_key = case when v_patch ? 'poster_key' then v_patch ->> 'poster_key' else a.poster_key end,
-         storyboard_vtt_key = case when v_patch ? 'storyboard_vtt_key'
-                                   then v_patch ->> 'storyboard_vtt_key' else a.storyboard_vtt_key end,
-         error_code = case when v_patch ? 'error_code' then v_patch ->> 'error_code' else a.error_code end,
-         error_message = case when v_patch ? 'error_message'
-                              then v_patch ->> 'error_message' else a.error_message end
-   where a.id = v_asset_id;
-  return found;
+  select string_agg(format('%1$I = p.%1$I', k), ', ') into v_sets from jsonb_object_keys(v_patch) k;
+  if p_status is not null then
+    v_sets := concat_ws(', ', v_sets, 'status = $3');
+  end if;
+  if v_sets is null then
+    return true;
+  end if;
+  execute format('update public.media_assets a set %s
+                    from jsonb_populate_record(null::public.media_assets, $1) p where a.id = $2', v_sets)
+    using v_patch, v_asset_id, p_status;
+  get diagnostics v_rows = row_count;
+  return v_rows > 0;
 end
 $$;
 
