@@ -13,6 +13,7 @@ mkdirSync(results, { recursive: true })
 
 // Vitest project name → the config that declares it (a missing config means the project isn't built yet).
 const projectConfigs = {
+  contracts: 'contracts/vitest.config.ts',
   frontend: 'frontend/vitest.config.ts',
   local: 'local/vitest.config.ts',
   transcoder: 'transcoder/vitest.config.ts',
@@ -52,8 +53,8 @@ const tiers = {
     parse: (out) => plainCounts(out, 'deploy'),
   },
   unit: {
-    title: 'unit (Vitest: frontend, local, transcoder)',
-    ...vitest(['frontend', 'local', 'transcoder']),
+    title: 'unit (Vitest: contracts, frontend, local, transcoder)',
+    ...vitest(['contracts', 'frontend', 'local', 'transcoder']),
   },
   db: {
     title: 'database (pgTAP on PGlite)',

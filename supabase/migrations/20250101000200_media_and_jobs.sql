@@ -135,62 +135,58 @@ create index media_assets_org_created_idx on public.media_assets (org_id, create
 create index media_assets_org_kind_created_idx on public.media_assets (org_id, kind, created_at desc);
 create index media_assets_org_status_idx on public.media_assets (org_id, status, created_at desc);
 create index media_assets_uploaded_by_idx on public.media_assets (uploaded_by);
+-- The live feed (media/changes: an org's rows changed after a cursor, polled every second while a
+-- coach watches) and the media list's cache version (the org's newest change) read this.
+create index media_assets_org_updated_idx on public.media_assets (org_id, updated_at);
 alter table public.media_assets enable row level security;
--- Staff create an upload, store its multipart upload id, complete it, rename, re-kind and delete.
--- Everything else (progress past the upload, playable, sizes after the declaration, keys,
--- renditions, errors) is the worker's, and the storage prefix and original key are fixed at
--- insert (media_assets_keys_in_own_prefix). guard_media_asset_write holds the values the caller
--- may give the columns it shares with the worker.
+-- Staff create an upload (with the multipart upload id storage already gave it), rename, re-kind
+-- and delete. The state columns (status, progress, processing_stage) are not granted at all: a
+-- new row starts as `uploading` (the column default), and from there only the state functions
+-- below move it (complete_upload for the media function; update_job_asset, complete_job and
+-- fail_job for the worker). Everything else past the upload (playable, sizes after the
+-- declaration, keys, renditions, errors) is the worker's, and the storage prefix and original key
+-- are fixed at insert (media_assets_keys_in_own_prefix).
 revoke all on table public.media_assets from anon, authenticated, service_role;
 grant select, delete on table public.media_assets to authenticated;
-grant insert (id, org_id, uploaded_by, name, kind, status, file_name, content_type, size_bytes,
-  storage_prefix, original_key) on table public.media_assets to authenticated;
-grant update (name, kind, upload_id, status, progress, processing_stage)
-  on table public.media_assets to authenticated;
+grant insert (id, org_id, uploaded_by, name, kind, file_name, content_type, size_bytes,
+  storage_prefix, original_key, upload_id) on table public.media_assets to authenticated;
+grant update (name, kind) on table public.media_assets to authenticated;
 
 create trigger media_assets_set_updated_at before update on public.media_assets
   for each row execute function private.set_updated_at();
 create trigger media_assets_forbid_org_change before update on public.media_assets
   for each row execute function private.forbid_org_change();
 
--- Why: status, progress, processing_stage and upload_id are shared with the worker, so a column
--- grant cannot draw the line. An end user starts an asset as `uploading`, records the
--- multipart upload id once while uploading, and completes the upload (uploading → uploaded,
--- progress 0, stage queued); every later state is the worker's.
-create function private.guard_media_asset_write()
+-- Why: a state column has one set of writers (the state functions below), and this holds every
+-- write to it, theirs included (and an operator's hand-written update), to the transitions its
+-- trigger lists: `tg_argv[0]` names the column, the rest are `from>to` pairs (`*` for any state).
+-- A change the list does not name raises INVALID_TRANSITION, so a late or duplicate write can
+-- never move a finished row backwards.
+create function private.check_state_transition()
 returns trigger
 language plpgsql
 set search_path = ''
 as $$
+declare
+  v_from text := to_jsonb(old) ->> tg_argv[0];
+  v_to text := to_jsonb(new) ->> tg_argv[0];
 begin
-  if not private.is_end_user() then
-    return new;
-  end if;
-  if tg_op = 'INSERT' then
-    if new.status <> 'uploading' then
-      raise exception 'FORBIDDEN' using errcode = '42501',
-        detail = 'A new video starts as an upload.';
-    end if;
-    return new;
-  end if;
-  if (new.status is distinct from old.status or new.progress is distinct from old.progress
-      or new.processing_stage is distinct from old.processing_stage)
-     and not (old.status = 'uploading' and new.status = 'uploaded' and new.progress = 0
-              and new.processing_stage = 'queued') then
-    raise exception 'FORBIDDEN' using errcode = '42501',
-      detail = 'Processing state is set by the media worker.';
-  end if;
-  if new.upload_id is distinct from old.upload_id
-     and not (old.status = 'uploading' and old.upload_id is null) then
-    raise exception 'FORBIDDEN' using errcode = '42501',
-      detail = 'The upload id is recorded once, while uploading.';
+  if v_from is distinct from v_to
+     and not (v_from || '>' || v_to = any (tg_argv[1:]) or '*>' || v_to = any (tg_argv[1:])) then
+    raise exception 'INVALID_TRANSITION' using errcode = '55000',
+      detail = format('%s.%s cannot go from %s to %s.', tg_table_name, tg_argv[0], v_from, v_to);
   end if;
   return new;
 end
 $$;
-revoke all on function private.guard_media_asset_write() from public;
-create trigger media_assets_guard_write before insert or update on public.media_assets
-  for each row execute function private.guard_media_asset_write();
+revoke all on function private.check_state_transition() from public, anon, authenticated;
+-- An asset: uploading → uploaded (complete_upload), uploaded → transcoding → transcoded →
+-- complete (the worker; transcoded → transcoding when a retry starts over after the ladder was
+-- published), and any state → failed. Nothing leaves `complete` or `failed`.
+create trigger media_assets_status_transition before update of status on public.media_assets
+  for each row execute function private.check_state_transition('status',
+    'uploading>uploaded', 'uploaded>transcoding', 'transcoding>transcoded',
+    'transcoded>transcoding', 'transcoded>complete', '*>failed');
 
 create policy "Members can read their organization's media" on public.media_assets
   for select to authenticated using (org_id in (select private.my_org_ids()));
@@ -282,6 +278,55 @@ create trigger media_assets_account_storage
   after insert or update of status, size_bytes, renditions_bytes or delete on public.media_assets
   for each row execute function private.account_media_storage();
 
+-- Media list version (SCALE-3) --------------------------------------------------------------------
+-- Why: the media function caches an org's library pages, and the worker, the job functions and
+-- the API all change the rows behind them. Rather than have every writer invalidate a cache it
+-- may not even reach, every statement that writes an org's assets bumps the org's version here,
+-- and the cache key carries it: a cached page is always the page of one version, and a write by
+-- anyone makes it unreachable. The bump runs once per statement, after the row locks, so it
+-- serializes writers on one row without deadlocking a statement that touches several assets.
+-- No foreign key: an org's deletion deletes its assets first, which bumps a row the org's own
+-- cascade would be racing; a leftover row of a deleted org is a few bytes.
+create table private.media_versions (
+  org_id uuid primary key,
+  version bigint not null default 0
+);
+comment on table private.media_versions is
+  'Per-org change counter of media_assets, part of the media list cache key.';
+revoke all on table private.media_versions from public, anon, authenticated, service_role;
+
+create function private.bump_media_version()
+returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  insert into private.media_versions (org_id, version)
+  select c.org_id, 1 from (select distinct org_id from changed) c order by c.org_id
+  on conflict (org_id) do update set version = private.media_versions.version + 1;
+  return null;
+end
+$$;
+revoke all on function private.bump_media_version() from public, anon, authenticated;
+create trigger media_assets_version_insert after insert on public.media_assets
+  referencing new table as changed for each statement execute function private.bump_media_version();
+create trigger media_assets_version_update after update on public.media_assets
+  referencing new table as changed for each statement execute function private.bump_media_version();
+create trigger media_assets_version_delete after delete on public.media_assets
+  referencing old table as changed for each statement execute function private.bump_media_version();
+
+-- The version of an org's media for a member of it (null for anyone else).
+create function private.media_version(p_org_id uuid)
+returns bigint
+language sql stable security definer
+set search_path = ''
+as $$
+  select coalesce((select v.version from private.media_versions v where v.org_id = p_org_id), 0)
+   where private.is_org_member(p_org_id) or private.is_platform_admin()
+$$;
+revoke all on function private.media_version(uuid) from public, anon;
+grant execute on function private.media_version(uuid) to authenticated;
+
 -- Partition maintenance --------------------------------------------------------------------------
 -- Why: an insert with no matching partition fails, so partitions are created ahead. The local
 -- platform calls this at start; on Supabase pg_cron runs it monthly (scheduled below when present).
@@ -372,6 +417,12 @@ create trigger jobs_set_updated_at before update on public.jobs
   for each row execute function private.set_updated_at();
 create trigger jobs_forbid_org_change before update on public.jobs
   for each row execute function private.forbid_org_change();
+-- A job follows its lease: queued → running (a claim), running → queued (retry, release, defer),
+-- running → succeeded or failed, queued or running → cancelled. A finished job stays finished.
+create trigger jobs_state_transition before update of state on public.jobs
+  for each row execute function private.check_state_transition('state',
+    'queued>running', 'queued>cancelled', 'running>queued', 'running>succeeded', 'running>failed',
+    'running>cancelled');
 alter table public.jobs enable row level security;
 -- Staff queue a transcode (upload completion) or an export; state, lease, attempts, progress and
 -- result are the job functions' (security definer), run by the worker.
@@ -496,18 +547,29 @@ begin
 end
 $$;
 
--- Finish successfully; repeating the call after success by the same worker is a no-op true.
+-- Finish successfully; repeating the call after success by the same worker is a no-op true. A
+-- transcode's success completes its asset in the same statement (as fail_job fails it): the
+-- ladder is published by then (`transcoded`), so the asset turns `complete` at 100 %.
 create function private.complete_job(p_job_id uuid, p_worker text, p_result jsonb)
 returns boolean
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  v_asset_id uuid;
+  v_type public.job_type;
 begin
   update public.jobs
      set state = 'succeeded', progress = 1, result = p_result, finished_at = now(),
          lease_expires_at = null
-   where id = p_job_id and state = 'running' and lease_owner = p_worker;
+   where id = p_job_id and state = 'running' and lease_owner = p_worker
+  returning media_asset_id, type into v_asset_id, v_type;
   if found then
+    if v_asset_id is not null and v_type = 'transcode' then
+      update public.media_assets
+         set status = 'complete', processing_stage = null, progress = 1, playable = true
+       where id = v_asset_id;
+    end if;
     return true;
   end if;
   return exists (
@@ -560,8 +622,61 @@ begin
 end
 $$;
 
--- Graceful hand-back (spot interruption): back to the queue at once, the attempt not counted.
-create function private.release_job(p_job_id uuid, p_worker text)
+-- The worker's writes to the asset of the job it holds (TX-4, TX-5: stage, progress, probe
+-- results, each published rung): only while its lease is live on that job, so a worker that lost
+-- the job to another cannot publish over it. `p_patch` names worker columns only; a status
+-- change goes through `p_status`, where the transition check applies. Only the named columns are
+-- assigned (so `update of` triggers fire for what changes), each converted to its column's type
+-- by jsonb_populate_record. False when the lease is gone.
+create function private.update_job_asset(
+  p_job_id uuid,
+  p_worker text,
+  p_patch jsonb,
+  p_status public.media_status default null
+)
+returns boolean
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_patch jsonb := coalesce(p_patch, '{}'::jsonb);
+  v_unknown text;
+  v_asset_id uuid;
+  v_sets text;
+  v_rows int;
+begin
+  select k into v_unknown from jsonb_object_keys(v_patch) k
+   where k not in ('processing_stage', 'progress', 'playable', 'duration_seconds', 'width',
+                   'height', 'master_playlist_key', 'renditions', 'renditions_bytes', 'poster_key',
+                   'storyboard_vtt_key', 'error_code', 'error_message')
+   limit 1;
+  if v_unknown is not null then
+    raise exception 'NOT_A_WORKER_COLUMN' using errcode = '22023',
+      detail = format('media_assets.%s is not written by the worker', v_unknown);
+  end if;
+  select j.media_asset_id into v_asset_id from public.jobs j
+   where j.id = p_job_id and j.state = 'running' and j.lease_owner = p_worker;
+  if v_asset_id is null then
+    return false;
+  end if;
+  select string_agg(format('%1$I = p.%1$I', k), ', ') into v_sets from jsonb_object_keys(v_patch) k;
+  if p_status is not null then
+    v_sets := concat_ws(', ', v_sets, 'status = $3');
+  end if;
+  if v_sets is null then
+    return true;
+  end if;
+  execute format('update public.media_assets a set %s
+                    from jsonb_populate_record(null::public.media_assets, $1) p where a.id = $2', v_sets)
+    using v_patch, v_asset_id, p_status;
+  get diagnostics v_rows = row_count;
+  return v_rows > 0;
+end
+$$;
+
+-- Hand the job back without spending an attempt: at once for a graceful stop (spot interruption),
+-- or after `p_after_seconds` when its input is not ready yet (defer_job).
+create function private.release_job(p_job_id uuid, p_worker text, p_after_seconds int default 0)
 returns boolean
 language plpgsql security definer
 set search_path = ''
@@ -569,7 +684,7 @@ as $$
 begin
   update public.jobs
      set state = 'queued', attempt = greatest(attempt - 1, 0), lease_owner = null,
-         lease_expires_at = null, run_after = now()
+         lease_expires_at = null, run_after = now() + make_interval(secs => greatest(p_after_seconds, 0))
    where id = p_job_id and state = 'running' and lease_owner = p_worker;
   return found;
 end
@@ -620,9 +735,49 @@ $$;
 revoke all on function
   private.claim_next_job(text, int, public.job_type[]), private.claim_job(uuid, text, int),
   private.heartbeat_job(uuid, text, int, real), private.complete_job(uuid, text, jsonb),
-  private.fail_job(uuid, text, text, text, boolean), private.release_job(uuid, text),
+  private.fail_job(uuid, text, text, text, boolean), private.release_job(uuid, text, int),
+  private.update_job_asset(uuid, text, jsonb, public.media_status),
   private.fail_exhausted_jobs(), private.delete_finished_jobs(interval)
   from public, anon, authenticated;
+
+-- Upload completion (the media function, as the caller) ------------------------------------------
+-- MEDIA-2: the upload is stored and its size verified (the media function completed the
+-- multipart upload and read its size first): the asset turns `uploaded` and its one transcode job
+-- is queued, with the payload the worker runs on (contracts/jobs.ts TranscodePayload). The row
+-- lock serializes concurrent completes, so a repeated or concurrent call returns the same job and
+-- changes nothing. Security definer because no API role writes an asset's state; the caller must
+-- be staff of the asset's org or a platform admin, as for every upload step.
+create function private.complete_upload(p_asset_id uuid)
+returns setof public.jobs
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_asset public.media_assets;
+begin
+  select * into v_asset from public.media_assets where id = p_asset_id for update;
+  if not found
+     or not (private.has_org_role(v_asset.org_id, 'staff') or private.is_platform_admin()) then
+    raise exception 'UPLOAD_NOT_FOUND' using errcode = 'P0002', detail = 'Upload not found.';
+  end if;
+  if v_asset.status = 'uploading' then
+    insert into public.jobs (org_id, media_asset_id, type, payload, idempotency_key, created_by)
+    values (v_asset.org_id, v_asset.id, 'transcode',
+            jsonb_build_object('assetId', v_asset.id, 'originalKey', v_asset.original_key),
+            'transcode:' || v_asset.id, (select auth.uid()))
+    on conflict (idempotency_key) do nothing;
+    update public.media_assets set status = 'uploaded', progress = 0, processing_stage = 'queued'
+     where id = v_asset.id;
+  end if;
+  return query select * from public.jobs where idempotency_key = 'transcode:' || v_asset.id;
+  if not found then
+    raise exception 'UPLOAD_NOT_IN_PROGRESS' using errcode = '55000',
+      detail = 'This upload is not in progress.';
+  end if;
+end
+$$;
+revoke all on function private.complete_upload(uuid) from public, anon;
+grant execute on function private.complete_upload(uuid) to authenticated;
 
 -- Scheduling where pg_cron exists (Supabase); locally the platform calls the functions at start.
 do $$

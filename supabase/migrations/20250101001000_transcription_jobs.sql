@@ -9,7 +9,7 @@ create index jobs_transcribe_narration_idx on public.jobs ((payload ->> 'narrati
   where type = 'transcribe';
 
 -- Input not ready yet (the browser is still uploading the recording): back to the queue after
--- p_seconds, the attempt not counted, so a slow upload cannot exhaust the retries.
+-- p_seconds, the attempt not counted (release_job), so a slow upload cannot exhaust the retries.
 create function private.defer_job(p_job_id uuid, p_worker text, p_seconds int)
 returns boolean
 language plpgsql security definer
@@ -19,11 +19,7 @@ begin
   if p_seconds is null or p_seconds < 1 or p_seconds > 3600 then
     raise exception 'INVALID_DEFER' using errcode = '22023', detail = 'defer by 1–3600 seconds';
   end if;
-  update public.jobs
-     set state = 'queued', attempt = greatest(attempt - 1, 0), lease_owner = null,
-         lease_expires_at = null, run_after = now() + make_interval(secs => p_seconds)
-   where id = p_job_id and state = 'running' and lease_owner = p_worker;
-  return found;
+  return private.release_job(p_job_id, p_worker, p_seconds);
 end
 $$;
 
@@ -51,7 +47,8 @@ end
 $$;
 
 -- A voice narration still 'pending' must always have a live job or show an error (never stuck,
--- never silently empty): a pending recording without any job gets one, and one whose last job
+-- never silently empty): a pending recording without any job gets one (its payload is
+-- contracts/jobs.ts TranscribePayload, as the narrations function writes it), and one whose last job
 -- failed outside the function (lease expired on the last attempt) takes the job's error.
 create function private.reconcile_transcriptions()
 returns table (enqueued int, failed int)

@@ -119,10 +119,11 @@ select is(tests.try_as('staff_a', $$update public.media_assets set status = 'com
   'error:42501', 'staff cannot mark an upload complete');
 select is(tests.try_as('staff_a', $$update public.media_assets set status = 'uploaded', progress = 0.9, processing_stage = 'queued' where id = tests.fx('media_up')$$),
   'error:42501', 'completing an upload sets progress 0, nothing else');
-select is(tests.try_as('staff_a', $$update public.media_assets set status = 'uploaded', progress = 0, processing_stage = 'queued' where id = tests.fx('media_up')$$),
+select is(tests.try_as('staff_a', $$select private.complete_upload(tests.fx('media_up'))$$),
   'rows:1', 'staff complete an upload as the media function does (uploading → uploaded, queued)');
-select is(tests.try_as('staff_a', $$update public.media_assets set upload_id = 'mpu-1' where id = tests.fx('media_up')$$),
-  'rows:1', 'staff record the multipart upload id of their upload');
+select is(tests.try_as('staff_a', $$with i as (select private.uuid_v7() as id) insert into public.media_assets (id, org_id, name, file_name, content_type, size_bytes, storage_prefix, original_key, upload_id)
+   select i.id, tests.fx('org_a'), 'Up', 'u.mp4', 'video/mp4', 10, 'orgs/' || tests.fx('org_a') || '/media/' || i.id || '/', 'orgs/' || tests.fx('org_a') || '/media/' || i.id || '/original/u.mp4', 'mpu-1' from i$$),
+  'rows:1', 'staff record the multipart upload id of their upload (with the row, as storage gave it first)');
 update public.media_assets set upload_id = 'mpu-1' where id = tests.fx('media_up');
 select is(tests.try_as('staff_a', $$update public.media_assets set upload_id = 'mpu-2' where id = tests.fx('media_up')$$),
   'error:42501', 'the upload id is recorded once');

@@ -85,7 +85,7 @@ select throws_ok($$insert into public.media_assets (id, org_id, name, file_name,
   select id2, tests.fx('org_b'), 'Too big', 'b.mp4', 'video/mp4', 1000, 'orgs/' || tests.fx('org_b') || '/media/' || id2 || '/', 'orgs/' || tests.fx('org_b') || '/media/' || id2 || '/original/source.mp4' from new_ids$$,
   '54000', 'QUOTA_EXCEEDED', 'an upload over quota is refused with a quota error');
 select is((select reserved_bytes from public.org_storage_usage where org_id = tests.fx('org_b')), 2500::bigint, 'the reservation is counted');
-update public.media_assets set status = 'uploaded', progress = 0, processing_stage = 'queued' where id = (select id1 from new_ids);
+select count(*) from private.complete_upload((select id1 from new_ids));
 select is((select array[reserved_bytes, originals_bytes] from public.org_storage_usage where org_id = tests.fx('org_b')), array[0, 4500]::bigint[], 'completing the upload turns the reservation into stored bytes');
 delete from public.media_assets where id = (select id1 from new_ids);
 select is((select originals_bytes from public.org_storage_usage where org_id = tests.fx('org_b')), 2000::bigint, 'deleting media releases its bytes');

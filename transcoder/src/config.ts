@@ -1,6 +1,7 @@
 // Worker configuration from the environment (names from docs/contracts.md; WORKER_FFMPEG_* are
 // worker-local limits with safe defaults).
 import { hostname } from 'node:os'
+import type { StorageConfig } from './adapters/storage'
 import type { EncoderChoice } from './service/transcode'
 
 export interface WorkerConfig {
@@ -18,14 +19,7 @@ export interface WorkerConfig {
   ffmpegMemoryBytes: number
   ffmpegMaxRunSeconds: number
   tempRoot: string | undefined
-  s3: {
-    endpoint: string | undefined
-    region: string
-    bucket: string
-    accessKeyId: string | undefined
-    secretAccessKey: string | undefined
-    forcePathStyle: boolean
-  }
+  s3: StorageConfig
 }
 
 type Env = Record<string, string | undefined>

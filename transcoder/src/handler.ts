@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { extname, join } from 'node:path'
-import type { AssetPatch, Database } from './adapters/db'
+import type { MediaStatus } from '../../contracts/enums.ts'
+import type { AssetPatch } from './adapters/db'
 import type { Storage } from './adapters/storage'
 import { humanMessage, toMediaError, type MediaErrorCode } from './errors'
 import type { Logger } from './log'
@@ -15,8 +16,12 @@ import type { PublishedRung } from './service/hls'
 import { transcodeFile, type EncoderChoice } from './service/transcode'
 
 export interface HandlerContext {
-  db: Database
   storage: Storage
+  /**
+   * Writes the job's asset (and moves its status) through the lease: false, and nothing written,
+   * once the lease is lost.
+   */
+  updateAsset: (patch: AssetPatch, status?: MediaStatus) => Promise<boolean>
   logger: Logger
   /** Aborted on shutdown hand-back or a lost lease; `reason` says which. */
   signal: AbortSignal
@@ -33,12 +38,6 @@ type Handler<M extends JobMessage> = (message: M, ctx: HandlerContext) => Promis
 
 export const progressWriteIntervalMs = 2000
 
-/** Output prefixes of one asset: everything the worker writes and may have to take back. */
-export function outputPrefixes(storagePrefix: string): string[] {
-  const base = storagePrefix.replace(/\/+$/, '')
-  return [`${base}/hls/`, `${base}/storyboard/`, `${base}/poster.jpg`]
-}
-
 function renditionsJson(rungs: PublishedRung[]) {
   return rungs.map((r) => ({
     name: r.name,
@@ -51,31 +50,35 @@ function renditionsJson(rungs: PublishedRung[]) {
   }))
 }
 
+/** The original must be this asset's own upload: the payload is data, keys are checked. */
+function sourceProblem(message: JobMessage): Outcome | null {
+  const { originalKey, keys } = message
+  if (originalKey.startsWith(keys.originals) && !originalKey.includes('..')) return null
+  return failure('SOURCE_MISSING', `original ${originalKey} is outside ${keys.originals}`, false)
+}
+
 const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
-  const { db, storage, logger } = ctx
-  const asset = await db.asset(message.assetId)
-  if (!asset) return failure('SOURCE_MISSING', `asset ${message.assetId} not found`, false)
-  const base = asset.storage_prefix.replace(/\/+$/, '')
+  const { storage, logger } = ctx
+  const { keys } = message
+  const refused = sourceProblem(message)
+  if (refused) return refused
   const work = await mkdtemp(join(ctx.tempRoot ?? tmpdir(), `rugbycodex-${message.jobId}-`))
   let lastWrite = 0
   let published: PublishedRung[] = []
   let bytes = 0
   try {
-    await db.updateAsset(asset.id, {
-      status: 'transcoding',
-      processing_stage: 'probing',
-      progress: 0,
-      error_code: null,
-      error_message: null,
-    })
-    const input = join(work, `source${extname(asset.original_key).slice(0, 8) || '.bin'}`)
-    await storage.download(asset.original_key, input, ctx.signal)
+    await ctx.updateAsset(
+      { processing_stage: 'probing', progress: 0, error_code: null, error_message: null },
+      'transcoding',
+    )
+    const input = join(work, `source${extname(message.originalKey).slice(0, 8) || '.bin'}`)
+    await storage.download(message.originalKey, input, ctx.signal)
 
     const upload = async (files: string[]) => {
       // Media playlists and segments before the master: a player never sees a rung it can't load.
       const ordered = [...files].sort((a, b) => rank(a) - rank(b))
       for (const file of ordered)
-        bytes += await storage.upload(`${base}/${file}`, join(work, 'out', file))
+        bytes += await storage.upload(keys.at(file), join(work, 'out', file))
     }
 
     const summary = await transcodeFile({
@@ -88,7 +91,7 @@ const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
       logger,
       signal: ctx.signal,
       onProbed: async (media) => {
-        await db.updateAsset(asset.id, {
+        await ctx.updateAsset({
           processing_stage: 'transcoding',
           duration_seconds: media.durationSeconds,
           width: media.width,
@@ -100,41 +103,35 @@ const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
         const now = Date.now()
         if (now - lastWrite < progressWriteIntervalMs) return
         lastWrite = now
-        db.updateAsset(asset.id, { progress: Math.round(fraction * 1000) / 1000 }).catch(
-          (error: unknown) => logger.warn('progress_write_failed', { error }),
-        )
+        ctx
+          .updateAsset({ progress: Math.round(fraction * 1000) / 1000 })
+          .catch((error: unknown) => logger.warn('progress_write_failed', { error }))
       },
       onPublish: async (publication) => {
         await upload(publication.files)
         published = publication.rungs
         const done = publication.stage === 'ladder' || publication.rungs.length === 1
-        await db.updateAsset(asset.id, {
-          playable: true,
-          master_playlist_key: `${base}/${publication.masterPath}`,
-          renditions: renditionsJson(publication.rungs),
-          renditions_bytes: bytes,
-          poster_key: `${base}/poster.jpg`,
-          storyboard_vtt_key: `${base}/storyboard/storyboard.vtt`,
-          processing_stage: done ? 'finishing' : `playable at ${publication.rungs[0]?.name}`,
-          ...(done ? { status: 'transcoded' as const } : {}),
-        })
+        await ctx.updateAsset(
+          {
+            playable: true,
+            master_playlist_key: keys.at(publication.masterPath),
+            renditions: renditionsJson(publication.rungs),
+            renditions_bytes: bytes,
+            poster_key: keys.poster,
+            storyboard_vtt_key: keys.storyboardVtt,
+            processing_stage: done ? 'finishing' : `playable at ${publication.rungs[0]?.name}`,
+          },
+          done ? 'transcoded' : undefined,
+        )
         logger.info('published', {
           stage: publication.stage,
           rungs: publication.rungs.map((r) => r.name),
         })
       },
     })
-    const patch: AssetPatch = {
-      status: 'complete',
-      processing_stage: null,
-      progress: 1,
-      playable: true,
-      renditions: renditionsJson(summary.rungs),
-      renditions_bytes: bytes,
-    }
+    // complete_job turns the asset `complete` at 100 % when the lease commits the success.
     return {
       status: 'succeeded',
-      patch,
       result: {
         encoder: summary.encoder,
         fallback: summary.fallback,
@@ -156,8 +153,8 @@ const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
     })
     if (!failed.retryable || message.attempt >= message.maxAttempts) {
       // No partial renditions: take back everything this asset's outputs may have left behind.
-      await removeOutputs(storage, asset.storage_prefix, logger)
-      await db.updateAsset(asset.id, {
+      await removeOutputs(storage, keys.outputs, logger)
+      await ctx.updateAsset({
         playable: false,
         master_playlist_key: null,
         renditions: [],
@@ -167,7 +164,7 @@ const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
         processing_stage: null,
       })
     } else if (published.length === 0) {
-      await db.updateAsset(asset.id, { processing_stage: 'waiting to retry' })
+      await ctx.updateAsset({ processing_stage: 'waiting to retry' })
     }
     return failure(failed.code, failed.detail, failed.retryable, failed.message)
   } finally {
@@ -176,18 +173,18 @@ const handleTranscode: Handler<TranscodeMessage> = async (message, ctx) => {
 }
 
 const handleClipExport: Handler<ClipExportMessage> = async (message, ctx) => {
-  const { db, storage, logger } = ctx
-  const asset = await db.asset(message.assetId)
-  if (!asset) return failure('SOURCE_MISSING', `asset ${message.assetId} not found`, false)
+  const { storage, logger } = ctx
+  const refused = sourceProblem(message)
+  if (refused) return refused
   // The key comes from the job row, written by the API; still, only ever write under this asset.
-  const exportsPrefix = `${asset.storage_prefix.replace(/\/+$/, '')}/exports/`
+  const exportsPrefix = message.keys.exports
   if (!message.key.startsWith(exportsPrefix) || message.key.includes('..')) {
     return failure('INVALID_MEDIA', `export key ${message.key} is outside ${exportsPrefix}`, false)
   }
   const work = await mkdtemp(join(ctx.tempRoot ?? tmpdir(), `rugbycodex-${message.jobId}-`))
   try {
-    const input = join(work, `source${extname(asset.original_key).slice(0, 8) || '.bin'}`)
-    await storage.download(asset.original_key, input, ctx.signal)
+    const input = join(work, `source${extname(message.originalKey).slice(0, 8) || '.bin'}`)
+    await storage.download(message.originalKey, input, ctx.signal)
     const limits = { timeoutMs: ctx.ffmpegMaxRunSeconds * 1000, memoryBytes: ctx.ffmpegMemoryBytes }
     const media = validateProbe(await probeFile(input, { ...limits, timeoutMs: 60_000 }))
     const range = clipRange(message, media)
@@ -201,11 +198,7 @@ const handleClipExport: Handler<ClipExportMessage> = async (message, ctx) => {
     })
     const bytes = await storage.upload(message.key, output)
     logger.info('clip_exported', { segmentId: message.segmentId, bytes, seconds })
-    return {
-      status: 'succeeded',
-      patch: {},
-      result: { key: message.key, bytes, durationSeconds: seconds },
-    }
+    return { status: 'succeeded', result: { key: message.key, bytes, durationSeconds: seconds } }
   } catch (error) {
     if (error instanceof AbortedError || ctx.signal.aborted) {
       return { status: 'interrupted', reason: ctx.interruptReason() }
@@ -224,8 +217,8 @@ function rank(file: string): number {
   return 0
 }
 
-async function removeOutputs(storage: Storage, prefix: string, logger: Logger) {
-  for (const outputs of outputPrefixes(prefix)) {
+async function removeOutputs(storage: Storage, prefixes: string[], logger: Logger) {
+  for (const outputs of prefixes) {
     try {
       await storage.deletePrefix(outputs)
     } catch (error) {

@@ -75,7 +75,7 @@ export class Worker {
   }
 
   private async run(lease: Lease): Promise<void> {
-    const { config, db, storage } = this.deps
+    const { config, storage } = this.deps
     const job = lease.job
     const logger = this.deps.logger.child({
       jobId: job.id,
@@ -118,8 +118,8 @@ export class Worker {
     )
     try {
       const outcome = await dispatch(message, {
-        db,
         storage,
+        updateAsset: (patch, status) => lease.updateAsset(patch, status),
         logger,
         signal: controller.signal,
         interruptReason: () => reason,
@@ -135,7 +135,7 @@ export class Worker {
       clearInterval(heartbeat)
       switch (outcome.status) {
         case 'succeeded': {
-          const ok = await lease.complete(outcome.result, outcome.patch)
+          const ok = await lease.complete(outcome.result)
           if (ok) this.processed.succeeded++
           logger.info(ok ? 'job_succeeded' : 'job_complete_rejected', outcome.result)
           break

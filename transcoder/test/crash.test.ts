@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { queueMessageBody } from '../../contracts/jobs.ts'
 import { createLogger } from '../src/log'
 import { SqsJobSource, SqsQueue } from '../src/queue/sqs'
 import { FakeSqs } from '../src/queue/sqs-double'
@@ -53,6 +54,22 @@ async function finished(jobId: string) {
     return job && (job.state === 'succeeded' || job.state === 'failed') ? job : null
   }, `job ${jobId} finished`)
 }
+
+/** Workers reading `sqs` (a 1 s long poll) instead of the database lease. */
+const sqsSource = (sqs: FakeSqs) => (workerId: string) =>
+  new SqsJobSource({
+    queue: new SqsQueue(
+      sqs,
+      'https://sqs.test/transcode',
+      30,
+      createLogger({}, () => {}),
+      1,
+    ),
+    db: platform.db,
+    workerId,
+    leaseSeconds: 30,
+    logger: createLogger({ workerId }, () => {}),
+  })
 
 const workDirsOf = async (jobId: string) =>
   (await readdir(platform.dir)).filter((d) => d.startsWith(`rugbycodex-${jobId}`))
@@ -138,21 +155,8 @@ describe('crash and shutdown', () => {
   it('spot interruptions on SQS: three hand-backs never reach the DLQ, and the job still runs', async () => {
     const upload = await platform.createUpload(input)
     const sqs = new FakeSqs(3)
-    sqs.enqueue(JSON.stringify({ jobId: upload.jobId, type: 'transcode' }))
-    const viaSqs = (workerId: string) =>
-      new SqsJobSource({
-        queue: new SqsQueue(
-          sqs,
-          'https://sqs.test/transcode',
-          30,
-          createLogger({}, () => {}),
-          1,
-        ),
-        db: platform.db,
-        workerId,
-        leaseSeconds: 30,
-        logger: createLogger({ workerId }, () => {}),
-      })
+    sqs.enqueue(queueMessageBody({ id: upload.jobId, type: 'transcode' }))
+    const viaSqs = sqsSource(sqs)
     for (let i = 1; i <= 3; i++) {
       // WORKER_STOP_TIMEOUT_SECONDS=0: the two-minute notice is too short for this job, every time.
       const spot = startWorker(platform, {
@@ -195,20 +199,7 @@ describe('crash and shutdown', () => {
     sqs.enqueue(JSON.stringify({ jobId: upload.jobId }))
     const w = startWorker(platform, {
       workerId: 'worker-sqs',
-      source: (workerId) =>
-        new SqsJobSource({
-          queue: new SqsQueue(
-            sqs,
-            'https://sqs.test/transcode',
-            30,
-            createLogger({}, () => {}),
-            1,
-          ),
-          db: platform.db,
-          workerId,
-          leaseSeconds: 30,
-          logger: createLogger({ workerId }, () => {}),
-        }),
+      source: sqsSource(sqs),
     })
     try {
       await waitFor(async () => sqs.messages.length === 0, 'both messages acknowledged')

@@ -12,6 +12,7 @@ let platform: TestPlatform
 let running: RunningWorker
 let upload: { assetId: string; jobId: string; prefix: string }
 let orgId: string
+let originalKey: string
 
 beforeAll(async () => {
   platform = await startTestPlatform()
@@ -24,11 +25,12 @@ beforeAll(async () => {
     audio: true,
   })
   upload = await platform.createUpload(input)
-  const { rows } = await platform.query<{ org_id: string }>(
-    'select org_id from public.media_assets where id = $1',
+  const { rows } = await platform.query<{ org_id: string; original_key: string }>(
+    'select org_id, original_key from public.media_assets where id = $1',
     [upload.assetId],
   )
   orgId = rows[0]!.org_id
+  originalKey = rows[0]!.original_key
   await finished(upload.jobId)
 })
 
@@ -51,7 +53,7 @@ async function queueExport(payload: Record<string, unknown>) {
     [
       orgId,
       upload.assetId,
-      JSON.stringify({ kind: 'segment_mp4', assetId: upload.assetId, ...payload }),
+      { kind: 'segment_mp4', assetId: upload.assetId, originalKey, ...payload },
     ],
   )
   return rows[0]!.id

@@ -1,23 +1,22 @@
 import { onBeforeUnmount, watch, type Ref } from 'vue'
+import type { ChangeCursor, ChangesPage } from '../../../contracts/responses.ts'
 
-export interface ChangesPage<T> {
-  items: T[]
-  cursor: string
-  timedOut: boolean
-}
+export type { ChangesPage }
 
 /**
  * MEDIA-3 live status: while `active`, hold a long-poll open (`fetchChanges` waits server-side
  * until something changed) and hand every change to `apply`. If the long-poll fails twice in a
  * row, fall back to plain polling with `fallback` every `fallbackMs`, so status keeps moving even
- * where long requests are cut by a proxy.
+ * where long requests are cut by a proxy. `startCursor` is the newest `updatedAt` the caller
+ * holds: rows and the feed share one cursor type (contracts ChangeCursor), so the feed answers
+ * only what came after it and every page's cursor moves past its rows.
  */
 export function useLiveChanges<T>(
   active: Ref<boolean>,
-  fetchChanges: (since: string, signal: AbortSignal) => Promise<ChangesPage<T>>,
+  fetchChanges: (since: ChangeCursor, signal: AbortSignal) => Promise<ChangesPage<T>>,
   apply: (items: T[]) => void | Promise<void>,
   fallback: () => Promise<unknown>,
-  startCursor: () => string,
+  startCursor: () => ChangeCursor,
   fallbackMs = 3000,
 ) {
   let controller: AbortController | null = null
@@ -43,12 +42,8 @@ export function useLiveChanges<T>(
         }
         const page = await fetchChanges(cursor, controller.signal)
         failures = 0
-        const stuck = page.cursor === cursor
         cursor = page.cursor
         if (page.items.length) await apply(page.items)
-        // A cursor that does not advance (timestamps rounded to ms while rows keep µs) would
-        // return the same rows at once, forever: never ask faster than plain polling would.
-        if (stuck && page.items.length) await pause(fallbackMs)
       } catch {
         if (stopped || controller.signal.aborted) break
         failures++

@@ -1,134 +1,75 @@
-export type OrgRole = 'owner' | 'manager' | 'staff' | 'member'
-export type OrgType = 'team' | 'academy' | 'personal'
-export type OrgVisibility = 'private' | 'public'
+// The API's shapes as the SPA uses them: re-exported from contracts/ (what the edge functions
+// send), loosened only where the SPA also builds a value itself (a remembered session, a test).
+import {
+  ORG_TYPES as ORG_TYPE_VALUES,
+  ORG_VISIBILITIES as ORG_VISIBILITY_VALUES,
+  type OrgType,
+  type OrgVisibility,
+} from '../../../contracts/enums.ts'
+import type * as api from '../../../contracts/responses.ts'
 
-/** The choices every org form offers, in the order they are offered. */
-export const ORG_TYPES: ReadonlyArray<{ value: OrgType; label: string }> = [
-  { value: 'team', label: 'Team' },
-  { value: 'academy', label: 'Academy' },
-  { value: 'personal', label: 'Personal' },
-]
-export const ORG_VISIBILITIES: ReadonlyArray<{ value: OrgVisibility; label: string }> = [
-  { value: 'private', label: 'Private' },
-  { value: 'public', label: 'Public' },
-]
-export type MediaKind = 'match' | 'opposition' | 'training' | 'clinic'
-export type MediaStatus =
-  'uploading' | 'uploaded' | 'transcoding' | 'transcoded' | 'complete' | 'failed'
+// The enum types (MediaKind, OrgRole, …); their value lists stay in contracts/enums.ts.
+export type * from '../../../contracts/enums.ts'
+export type {
+  ChangeCursor,
+  ChangesPage,
+  Page,
+  PlaybackResponse,
+  Rendition,
+} from '../../../contracts/responses.ts'
+export type { UploadPartUrl as UploadPart } from '../../../contracts/responses.ts'
 
-export type PlatformRole = 'admin' | 'moderator' | 'user'
+/** `T` with the keys `K` optional. */
+type Loose<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>
 
-// API shapes are camelCase (supabase/functions/*/serialize.ts), unlike the table columns.
-export interface Profile {
-  id: string
-  username: string
-  name: string | null
-  platformRole: PlatformRole
-  primaryOrgId: string | null
-  avatarUrl?: string | null
-  createdAt?: string
+const ORG_TYPE_LABELS: Record<OrgType, string> = {
+  team: 'Team',
+  academy: 'Academy',
+  personal: 'Personal',
+}
+const ORG_VISIBILITY_LABELS: Record<OrgVisibility, string> = {
+  private: 'Private',
+  public: 'Public',
 }
 
-export interface OrgSummary {
-  id: string
-  slug: string
-  name: string
-  type: OrgType
-  memberCount?: number
-}
+/** The choices every org form offers, in the order they are offered (the database's). */
+export const ORG_TYPES: ReadonlyArray<{ value: OrgType; label: string }> = ORG_TYPE_VALUES.map(
+  (value) => ({ value, label: ORG_TYPE_LABELS[value] }),
+)
+export const ORG_VISIBILITIES: ReadonlyArray<{ value: OrgVisibility; label: string }> =
+  ORG_VISIBILITY_VALUES.map((value) => ({ value, label: ORG_VISIBILITY_LABELS[value] }))
+
+export type Profile = Loose<api.Profile, 'avatarUrl' | 'createdAt'>
+export type OrgSummary = Loose<api.OrgSummary, 'memberCount'>
 
 export interface Membership {
-  role: OrgRole
+  role: api.Membership['role']
   org: OrgSummary
 }
 
-export interface MeResponse {
-  user: { id: string; email: string }
+export interface MeResponse extends Omit<api.MeResponse, 'profile' | 'memberships'> {
   profile: Profile | null
   memberships: Membership[]
-  primaryOrgId: string | null
-  landing: 'admin' | 'onboarding' | 'org' | 'home'
 }
 
-export interface Organization extends OrgSummary {
-  visibility?: string
-  bio?: string | null
-  storageLimitBytes?: number
-  createdBy?: string | null
-  createdAt?: string
-}
+export type Organization = Loose<
+  api.Organization,
+  | 'visibility'
+  | 'bio'
+  | 'storageLimitBytes'
+  | 'createdBy'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'memberCount'
+>
 
-export interface Rendition {
-  name: string
-  width: number
-  height: number
-  bandwidth: number
-}
-
-export interface MediaAsset {
-  id: string
-  orgId: string
-  uploadedBy?: string | null
-  name: string
-  kind: MediaKind
-  status: MediaStatus
-  /** Worker stage within a status, e.g. "probing", "encoding 720p". */
-  stage?: string | null
-  progress: number | null
-  playable: boolean
-  fileName: string | null
-  contentType?: string | null
-  sizeBytes: number | null
-  durationSeconds: number | null
-  width: number | null
-  height: number | null
-  renditions: Rendition[] | null
-  hasPoster?: boolean
-  error: { code: string; message: string } | null
-  createdAt: string
-  updatedAt: string
-}
-
-export interface UploadPart {
-  partNumber: number
-  url: string
-}
+export type MediaAsset = Loose<api.MediaAsset, 'uploadedBy' | 'stage' | 'contentType' | 'hasPoster'>
 
 /** `parts` holds URLs for the first batch only; `POST media/uploads/:id/parts` gives the rest. */
-export interface CreateUploadResponse {
+export interface CreateUploadResponse extends Omit<api.CreateUploadResponse, 'asset'> {
   asset: MediaAsset
-  uploadId: string
-  key: string
-  partSize: number
-  partCount: number
-  parts: UploadPart[]
 }
 
-export interface UploadStateResponse {
+export interface UploadStateResponse extends Omit<api.UploadStateResponse, 'asset'> {
   asset: MediaAsset
-  uploadId: string
-  partSize: number
-  partCount: number
-  uploadedParts: { partNumber: number; size: number; etag: string }[]
-  /** URLs for the first batch of missing parts. */
-  parts: UploadPart[]
-}
-
-export interface PlaybackResponse {
-  ready: boolean
-  status: MediaStatus
-  progress?: number
-  stage?: string | null
-  error?: { code: string; message: string } | null
-  masterPlaylistUrl?: string
-  posterUrl?: string | null
-  storyboardUrl?: string | null
-  expiresAt?: string
-}
-
-export interface Page<T> {
-  items: T[]
-  total: number
-  page: number
-  pageSize: number
 }

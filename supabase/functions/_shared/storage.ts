@@ -19,6 +19,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import type { StoredPart } from '../../../contracts/responses.ts'
 import { env } from './env.ts'
 
 export const PRESIGN_SECONDS = 3600
@@ -133,11 +134,7 @@ function isUnsupported(err: unknown): boolean {
   )
 }
 
-export interface StoredPart {
-  partNumber: number
-  size: number
-  etag: string
-}
+export type { StoredPart } from '../../../contracts/responses.ts'
 
 /** The parts storage really holds; undefined when the multipart upload no longer exists. */
 export async function listParts(key: string, uploadId: string): Promise<StoredPart[] | undefined> {

@@ -1,6 +1,7 @@
 // `insights` (AI-1…AI-4): segment insights, match intelligence, coach audio and "ask the match".
 // Generation reads only what the caller can already read (as the caller); storing the derived
 // row is a named service step, because members may trigger a refresh they cannot write.
+import { assetKeys } from '../../../contracts/keys.ts'
 import { z } from 'zod'
 import { asService, readAsUser, type Tx } from '../_shared/db.ts'
 import { HttpError, json, notFound, parseBody, uuidParam } from '../_shared/http.ts'
@@ -138,7 +139,7 @@ export const insightRoutes: Route[] = [
       let key = row.coach_audio_key
       if (!key) {
         const audio = await speech().speak(row.coach_script)
-        key = `orgs/${ctx.org_id}/media/${ctx.media_asset_id}/insights/${segmentId}.mp3`
+        key = assetKeys(ctx.org_id, ctx.media_asset_id).coachAudio(segmentId)
         await storage.putObject(key, audio.audio, audio.contentType)
         await asService(
           'store-coach-audio-key',

@@ -1,26 +1,19 @@
 // Export (MEDIA-6, B-4): a match's segments with tags and narrations as JSON or CSV, and MP4 clip
 // exports queued as `export` jobs for the worker (result key presigned when done).
+import type { JobState, MediaKind } from '../../../contracts/enums.ts'
+import { type ClipExportPayload, idempotencyKeys } from '../../../contracts/jobs.ts'
+import { assetKeys } from '../../../contracts/keys.ts'
+import type {
+  ClipExportResponse,
+  ExportSegment,
+  MatchExport,
+} from '../../../contracts/responses.ts'
 import type { AuthUser } from '../_shared/auth.ts'
 import { asUser, readAsUser } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
 import { dispatchJob } from '../_shared/queue.ts'
 import * as storage from '../_shared/storage.ts'
-
-export interface ExportSegment {
-  id: string
-  startSeconds: number
-  endSeconds: number
-  source: string
-  title: string | null
-  tags: string[]
-  narrations: Array<{
-    startSeconds: number | null
-    author: string | null
-    source: string
-    text: string
-  }>
-}
 
 /** RFC 4180 field quoting; formulas are neutralized so spreadsheets never execute cell text. */
 export function csvField(value: unknown): string {
@@ -54,10 +47,10 @@ export function toCsv(segments: ExportSegment[]): string {
   return rows.join('\r\n') + '\r\n'
 }
 
-export async function exportMatch(user: AuthUser, assetId: string) {
+export async function exportMatch(user: AuthUser, assetId: string): Promise<MatchExport> {
   return await readAsUser(user, async (tx) => {
     const [asset] = await tx<
-      { org_id: string; name: string; kind: string; duration_seconds: number | null }[]
+      { org_id: string; name: string; kind: MediaKind; duration_seconds: number | null }[]
     >`
       select org_id, name, kind::text as kind, duration_seconds from public.media_assets where id = ${assetId}`
     if (!asset) throw notFound('Video not found.')
@@ -110,23 +103,46 @@ export async function exportMatch(user: AuthUser, assetId: string) {
 }
 
 /** Queues (once per segment) the MP4 cut of a segment; the worker writes `result.key`. */
-export async function requestClipExport(user: AuthUser, assetId: string, segmentId: string) {
+export async function requestClipExport(
+  user: AuthUser,
+  assetId: string,
+  segmentId: string,
+): Promise<ClipExportResponse> {
+  const idempotencyKey = idempotencyKeys.export(segmentId)
   const job = await asUser(user, async (tx) => {
-    const [seg] = await tx<{ org_id: string; start_seconds: number; end_seconds: number }[]>`
-      select org_id, start_seconds::float8 as start_seconds, end_seconds::float8 as end_seconds
-      from public.segments where id = ${segmentId} and media_asset_id = ${assetId}`
+    const [seg] = await tx<
+      { org_id: string; start_seconds: number; end_seconds: number; original_key: string }[]
+    >`
+      select s.org_id, s.start_seconds::float8 as start_seconds, s.end_seconds::float8 as end_seconds,
+             a.original_key
+      from public.segments s join public.media_assets a on a.id = s.media_asset_id
+      where s.id = ${segmentId} and s.media_asset_id = ${assetId}`
     if (!seg) throw notFound('Segment not found.')
     await requireOrgRole(tx, seg.org_id, 'staff')
+    const payload: ClipExportPayload = {
+      kind: 'segment_mp4',
+      assetId,
+      segmentId,
+      startSeconds: seg.start_seconds,
+      endSeconds: seg.end_seconds,
+      key: assetKeys(seg.org_id, assetId).clipExport(segmentId),
+      originalKey: seg.original_key,
+    }
     await tx`
       insert into public.jobs (org_id, media_asset_id, type, payload, idempotency_key, created_by)
-      values (${seg.org_id}, ${assetId}, 'export',
-              ${tx.json({ kind: 'segment_mp4', assetId, segmentId, startSeconds: seg.start_seconds, endSeconds: seg.end_seconds, key: `orgs/${seg.org_id}/media/${assetId}/exports/${segmentId}.mp4` })},
-              ${`export:${segmentId}`}, ${user.id})
+      values (${seg.org_id}, ${assetId}, 'export', ${tx.json(payload as never)}, ${idempotencyKey},
+              ${user.id})
       on conflict (idempotency_key) do nothing`
     const [row] = await tx<
-      { id: string; state: string; result: { key?: string } | null; error_message: string | null }[]
+      {
+        id: string
+        state: JobState
+        result: { key?: string } | null
+        error_message: string | null
+      }[]
     >`
-      select id, state::text as state, result, error_message from public.jobs where idempotency_key = ${`export:${segmentId}`}`
+      select id, state::text as state, result, error_message from public.jobs
+       where idempotency_key = ${idempotencyKey}`
     return row!
   })
   if (job.state === 'queued') await dispatchJob({ id: job.id, type: 'export' })

@@ -1,33 +1,43 @@
 // The media library (MEDIA-3): list with search, kind filter and pagination; one asset.
+import type { MediaKind, MediaStatus } from '../../../contracts/enums.ts'
+import type { MediaAsset, Page } from '../../../contracts/responses.ts'
 import type { AuthUser } from '../_shared/auth.ts'
 import { getCached, keys, TTL } from '../_shared/cache.ts'
 import { readAsUser } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
-import { ASSET_COLUMNS, type AssetRow, toAsset } from './serialize.ts'
+import { ASSET_COLUMNS, type AssetRow, assetById, toAsset } from './serialize.ts'
 
 export interface ListQuery {
   orgId: string
   q?: string
-  kind?: string
-  status?: string
+  kind?: MediaKind
+  status?: MediaStatus
   page: number
   pageSize: number
 }
-
-export const mediaNamespace = (orgId: string) => keys.org(orgId, 'media')
 
 /** Escapes LIKE wildcards so a search for `50%` means the text, not a pattern. */
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-export async function listMedia(user: AuthUser, query: ListQuery) {
+/**
+ * One page of the org's library, cached (TTL.media) under the org's media version: the database
+ * bumps it on every statement that writes the org's assets (private.media_versions), whoever
+ * writes (this API, the worker, a job function), and it is read in the same snapshot as the page.
+ * So a cached page is always exactly the page of its version, no writer has to invalidate
+ * anything, and a copy per isolate is as correct as a shared one.
+ */
+export async function listMedia(user: AuthUser, query: ListQuery): Promise<Page<MediaAsset>> {
   return await readAsUser(user, async (tx) => {
     await requireOrgRole(tx, query.orgId, 'member')
+    const [{ version }] = await tx<[{ version: string }]>`
+      select private.media_version(${query.orgId}::uuid)::text as version`
     const cacheKey = keys.org(
       query.orgId,
       'media-list',
+      version,
       JSON.stringify([
         query.q ?? '',
         query.kind ?? '',
@@ -74,20 +84,14 @@ export async function listMedia(user: AuthUser, query: ListQuery) {
         }
         return { items: rows.map(toAsset), total, page: query.page, pageSize: query.pageSize }
       },
-      { namespace: mediaNamespace(query.orgId) },
+      { perIsolate: true },
     )
     return page!
   })
 }
 
-export async function getAsset(user: AuthUser, assetId: string) {
-  const row = await readAsUser(user, async (tx) => {
-    const [found] = await tx.unsafe<AssetRow[]>(
-      `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
-      [assetId],
-    )
-    return found
-  })
+export async function getAsset(user: AuthUser, assetId: string): Promise<MediaAsset> {
+  const row = await readAsUser(user, (tx) => assetById(tx, assetId))
   if (!row) throw notFound('Video not found.')
   return toAsset(row)
 }

@@ -1,18 +1,20 @@
 // Library management (MEDIA-3): edit, delete with every stored object, and the live change feed
 // the processing list long-polls (works the same on Supabase and locally: plain HTTP).
+import type { MediaKind } from '../../../contracts/enums.ts'
+import { assetKeys } from '../../../contracts/keys.ts'
+import type { ChangeCursor, ChangesPage, MediaAsset } from '../../../contracts/responses.ts'
 import type { AuthUser } from '../_shared/auth.ts'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
 import * as storage from '../_shared/storage.ts'
 import { ASSET_COLUMNS, type AssetRow, toAsset } from './serialize.ts'
-import { assetPrefix } from './upload-plan.ts'
 
 export async function updateAsset(
   user: AuthUser,
   assetId: string,
-  patch: { name?: string; kind?: string },
-) {
+  patch: { name?: string; kind?: MediaKind },
+): Promise<MediaAsset> {
   const row = await asUser(user, async (tx) => {
     const [found] = await tx<{ org_id: string }[]>`
       select org_id from public.media_assets where id = ${assetId}`
@@ -35,7 +37,7 @@ export async function updateAsset(
  * delete trigger wrote as done. If storage fails, the entry stays queued for a later sweep.
  */
 export async function purgeAssetStorage(orgId: string, assetId: string): Promise<void> {
-  await storage.deletePrefix(assetPrefix(orgId, assetId))
+  await storage.deletePrefix(assetKeys(orgId, assetId).prefix)
   await asService(
     'mark-storage-cleanup-done',
     (tx) => tx`update public.storage_cleanup_queue set processed_at = now()
@@ -66,36 +68,38 @@ export async function deleteAsset(user: AuthUser, assetId: string): Promise<stri
 
 export interface ChangesQuery {
   orgId: string
-  since?: string
+  since?: ChangeCursor
   timeoutSeconds: number
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** ISO-8601 in UTC with the database's full microsecond precision (JS Dates stop at ms). */
-const MICROSECOND_ISO = `to_char(a.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-
 /**
  * Assets of the org changed after `since`, waiting up to `timeoutSeconds` for the first change.
- * The cursor is the newest updated_at seen, at microsecond precision: a millisecond cursor sits
- * below the row it came from, so that row would come back on every poll, forever. A page never
- * splits rows sharing one updated_at (one transaction's writes), because the next `>` would skip
- * the rest of them. `$2` is bound as text: bound as timestamptz, postgres.js would serialize it
- * through a JS Date and drop the microseconds again.
+ * The cursor is the newest `updatedAt` of the page, which is already the database's microsecond
+ * text (serialize.ts): a millisecond cursor would sit below the row it came from, so that row
+ * would come back on every poll, forever. The SPA starts from its list's newest `updatedAt`, the
+ * same kind of value. A page never splits rows sharing one updated_at (one transaction's
+ * writes), because the next `>` would skip the rest of them. `$2` is bound as text: bound as
+ * timestamptz, postgres.js would serialize it through a JS Date and drop the microseconds again.
  */
-export async function mediaChanges(user: AuthUser, query: ChangesQuery, signal?: AbortSignal) {
+export async function mediaChanges(
+  user: AuthUser,
+  query: ChangesQuery,
+  signal?: AbortSignal,
+): Promise<ChangesPage<MediaAsset>> {
   await readAsUser(user, (tx) => requireOrgRole(tx, query.orgId, 'member'))
   const since = query.since ?? '1970-01-01T00:00:00.000000Z'
   const deadline = Date.now() + query.timeoutSeconds * 1000
   for (;;) {
     const rows = await readAsUser(user, (tx) =>
-      tx.unsafe<(AssetRow & { cursor: string })[]>(
+      tx.unsafe<AssetRow[]>(
         `with page_end as (
            select max(p.updated_at) as last from (
              select a.updated_at from public.media_assets a
               where a.org_id = $1 and a.updated_at > $2::text::timestamptz
               order by a.updated_at asc limit 100) p)
-         select ${ASSET_COLUMNS}, ${MICROSECOND_ISO} as cursor
+         select ${ASSET_COLUMNS}
            from public.media_assets a, page_end
           where a.org_id = $1 and a.updated_at > $2::text::timestamptz and a.updated_at <= page_end.last
           order by a.updated_at asc, a.id asc`,
@@ -103,7 +107,7 @@ export async function mediaChanges(user: AuthUser, query: ChangesQuery, signal?:
       ),
     )
     if (rows.length > 0 || Date.now() >= deadline || signal?.aborted) {
-      const cursor = rows.length > 0 ? rows[rows.length - 1]!.cursor : since
+      const cursor = rows.length > 0 ? rows[rows.length - 1]!.updated_at : since
       return { items: rows.map(toAsset), cursor, timedOut: rows.length === 0 }
     }
     await sleep(Math.min(1000, Math.max(0, deadline - Date.now())))

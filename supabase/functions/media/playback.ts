@@ -1,5 +1,6 @@
 // Playback (MEDIA-4): the playback descriptor for members and the token-guarded HLS/storyboard
 // routes that hls.js and the player fetch without an Authorization header.
+import type { PlaybackResponse } from '../../../contracts/responses.ts'
 import type { AuthUser } from '../_shared/auth.ts'
 import { getCached, keys, TTL } from '../_shared/cache.ts'
 import { readAsService, readAsUser } from '../_shared/db.ts'
@@ -8,20 +9,14 @@ import { forbidden, HttpError, notFound } from '../_shared/http.ts'
 import { signPlaybackToken, verifyPlaybackToken } from '../_shared/playback-token.ts'
 import * as storage from '../_shared/storage.ts'
 import { isPlaylistPath, rewritePlaylist, rewriteStoryboard } from './playlist.ts'
-import { ASSET_COLUMNS, type AssetRow } from './serialize.ts'
+import { assetById } from './serialize.ts'
 
 const TOKEN_PLACEHOLDER = '__PLAYBACK_TOKEN__'
 /** Presigned segment URLs outlive the cached playlist that contains them by at least this. */
 const SEGMENT_URL_SECONDS = 2 * 3600
 
-export async function playbackFor(user: AuthUser, assetId: string) {
-  const row = await readAsUser(user, async (tx) => {
-    const [found] = await tx.unsafe<AssetRow[]>(
-      `select ${ASSET_COLUMNS} from public.media_assets a where a.id = $1`,
-      [assetId],
-    )
-    return found
-  })
+export async function playbackFor(user: AuthUser, assetId: string): Promise<PlaybackResponse> {
+  const row = await readAsUser(user, (tx) => assetById(tx, assetId))
   if (!row) throw notFound('Video not found.')
   if (!row.playable || !row.master_playlist_key) {
     return {

@@ -1,9 +1,9 @@
 // `media`: uploads (MEDIA-1/2), library (MEDIA-3) and playback (MEDIA-4).
 import { z } from 'zod'
-import { invalidateNamespace } from '../_shared/cache.ts'
+import { MEDIA_KINDS, MEDIA_STATUSES } from '../../../contracts/enums.ts'
 import { json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
 import type { Route } from '../_shared/router.ts'
-import { getAsset, listMedia, mediaNamespace } from './library.ts'
+import { getAsset, listMedia } from './library.ts'
 import { deleteAsset, mediaChanges, updateAsset } from './manage.ts'
 import { exportMatch, requestClipExport, toCsv } from './export.ts'
 import { playbackFor, signedPlaylist, signedStoryboard } from './playback.ts'
@@ -16,7 +16,7 @@ import {
   resumeUpload,
 } from './uploads.ts'
 
-const MediaKind = z.enum(['match', 'opposition', 'training', 'clinic'])
+const MediaKind = z.enum(MEDIA_KINDS)
 
 const CreateUpload = z
   .object({
@@ -73,9 +73,7 @@ const ListQuery = z.object({
   orgId: z.uuid({ message: 'must be a UUID' }),
   q: z.string().trim().max(200, 'at most 200 characters').optional(),
   kind: MediaKind.optional(),
-  status: z
-    .enum(['uploading', 'uploaded', 'transcoding', 'transcoded', 'complete', 'failed'])
-    .optional(),
+  status: z.enum(MEDIA_STATUSES).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
 })
@@ -117,9 +115,7 @@ export const mediaRoutes: Route[] = [
     handler: async ({ req, user, logOrg }) => {
       const input = await parseBody(req, CreateUpload)
       logOrg(input.orgId)
-      const created = await createUpload(user, input)
-      await invalidateNamespace(mediaNamespace(input.orgId))
-      return json(created, 201)
+      return json(await createUpload(user, input), 201)
     },
   },
   {
@@ -144,7 +140,6 @@ export const mediaRoutes: Route[] = [
       const body = await parseBody(req, CompleteUpload)
       const result = await completeUpload(user, assetId, body.parts)
       logOrg(result.asset.orgId)
-      await invalidateNamespace(mediaNamespace(result.asset.orgId))
       return json(result)
     },
   },
@@ -181,7 +176,6 @@ export const mediaRoutes: Route[] = [
       const patch = await parseBody(req, UpdateAsset)
       const asset = await updateAsset(user, uuidParam(params.assetId), patch)
       logOrg(asset.orgId)
-      await invalidateNamespace(mediaNamespace(asset.orgId))
       return json({ asset })
     },
   },
@@ -191,7 +185,6 @@ export const mediaRoutes: Route[] = [
     handler: async ({ params, user, logOrg }) => {
       const orgId = await deleteAsset(user, uuidParam(params.assetId))
       logOrg(orgId)
-      await invalidateNamespace(mediaNamespace(orgId))
       return noContent()
     },
   },

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
+import { assetKeys, extensionOf } from '../../../contracts/keys.ts'
 import {
   defaultName,
-  extensionOf,
   missingParts,
-  originalKey,
   PART_SIZE,
   PART_URL_BATCH,
   partCount,
@@ -18,6 +17,9 @@ Deno.test('part count is ceil(size / 10 MiB), at least one', () => {
   assert.equal(partCount(PART_SIZE + 1), 2)
   assert.equal(partCount(20 * 1024 ** 3), 2048)
 })
+
+const originalKey = (orgId: string, assetId: string, fileName: string) =>
+  assetKeys(orgId, assetId).original(fileName)
 
 Deno.test('keys follow the contract and extensions are sanitized', () => {
   assert.equal(originalKey('o', 'a', 'Match.MP4'), 'orgs/o/media/a/original/source.mp4')

@@ -1,4 +1,5 @@
-// Pure upload planning: part size, part count, keys. Tested without storage.
+// Pure upload planning: part size, part count, part lengths. Tested without storage; the keys
+// are contracts/keys.ts.
 export const PART_SIZE = 10 * 1024 * 1024
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024 * 1024
 /**
@@ -24,20 +25,6 @@ export function partLength(sizeBytes: number, partNumber: number, partSize = PAR
 /** Part numbers of `wanted` that are not in 1..count (an upload has no such part). */
 export function partsOutOfRange(count: number, wanted: Iterable<number>): number[] {
   return [...wanted].filter((n) => !Number.isInteger(n) || n < 1 || n > count)
-}
-
-/** A safe lowercase extension from the file name (`.mp4`), or '' when there is none. */
-export function extensionOf(fileName: string): string {
-  const match = /\.([A-Za-z0-9]{1,8})$/.exec(fileName.trim())
-  return match ? `.${match[1]!.toLowerCase()}` : ''
-}
-
-export function assetPrefix(orgId: string, assetId: string): string {
-  return `orgs/${orgId}/media/${assetId}/`
-}
-
-export function originalKey(orgId: string, assetId: string, fileName: string): string {
-  return `${assetPrefix(orgId, assetId)}original/source${extensionOf(fileName)}`
 }
 
 /** Part numbers in 1..count that storage does not hold yet. */

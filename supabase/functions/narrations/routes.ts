@@ -1,5 +1,6 @@
 // `narrations`: text and voice narrations (NARR-1…3), transcription with a visible failure and
 // retry (NARR-2), embeddings (NARR-4), hybrid search (NARR-5) and filters (NARR-6).
+import { narrationKeys } from '../../../contracts/keys.ts'
 import { z } from 'zod'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
@@ -133,7 +134,7 @@ export const narrationRoutes: Route[] = [
         await requireOrgRole(tx, media.org_id, 'member')
         const id = crypto.randomUUID()
         const audioKey = input.audio
-          ? `orgs/${media.org_id}/narrations/${id}/audio.${audioExt[input.audio.contentType]}`
+          ? narrationKeys(media.org_id, id).audio(audioExt[input.audio.contentType]!)
           : null
         // source_type is set by the database from the author's role (NARR-3).
         await tx`

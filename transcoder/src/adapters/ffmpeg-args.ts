@@ -41,12 +41,11 @@ export function ffprobeArgs(input: string): string[] {
   ]
 }
 
+/** Every run: no banner, no stdin, overwrite outputs, only errors on stderr. */
+const quietArgs = ['-hide_banner', '-nostdin', '-y', '-v', 'error']
+
 const commonArgs = [
-  '-hide_banner',
-  '-nostdin',
-  '-y',
-  '-v',
-  'error',
+  ...quietArgs,
   // Machine-readable progress on stdout; human stats off so stderr only carries errors.
   '-progress',
   'pipe:1',
@@ -136,11 +135,7 @@ export function ladderArgs(
 /** Tiles our own thumbnails (trusted files, so image2 is fine here) into 5×5 sprite sheets. */
 export function spriteArgs(thumbsDir: string, storyboardDir: string): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-y',
-    '-v',
-    'error',
+    ...quietArgs,
     '-f',
     'image2',
     '-framerate',
@@ -168,11 +163,7 @@ export function posterArgs(
   output: string,
 ): string[] {
   return [
-    '-hide_banner',
-    '-nostdin',
-    '-y',
-    '-v',
-    'error',
+    ...quietArgs,
     // Input-side seek: jumps to the nearest keyframe instead of decoding from the start.
     '-ss',
     atSeconds.toFixed(3),

@@ -22,7 +22,8 @@ export function databaseLease(
   return {
     job,
     heartbeat: (progress) => db.heartbeat(job.id, workerId, leaseSeconds, progress),
-    complete: (result, patch) => db.complete(job.id, workerId, result, job.media_asset_id, patch),
+    updateAsset: (patch, status) => db.updateAsset(job.id, workerId, patch, status),
+    complete: (result) => db.complete(job.id, workerId, result),
     fail: (code, message, retryable) => db.fail(job.id, workerId, code, message, retryable),
     release: async () => {
       await db.release(job.id, workerId)

@@ -192,7 +192,7 @@ describe('SqsJobSource: a spot hand-back', () => {
     expect(sqs.deadLetters).toEqual([])
 
     const lease = await source('on-demand').next(live())
-    expect(await lease!.complete({}, {})).toBe(true)
+    expect(await lease!.complete({})).toBe(true)
     expect(jobs.rows.get(jobId)).toMatchObject({ state: 'succeeded', attempt: 1 })
     expect(sqs.messages).toEqual([])
     expect(sqs.deadLetters).toEqual([])
@@ -219,7 +219,7 @@ describe('SqsJobSource: a spot hand-back', () => {
     expect(sqs.visibleCount()).toBe(1)
 
     const next = await source('on-demand').next(live())
-    await next!.complete({}, {})
+    await next!.complete({})
     clock += 31_000
     expect(sqs.visibleCount()).toBe(1)
     // The old copy: claim_job refuses a finished job, so it is acknowledged and nothing reruns.

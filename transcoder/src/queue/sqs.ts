@@ -14,6 +14,7 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs'
+import { jobIdOfMessage } from '../../../contracts/jobs.ts'
 import type { Database, JobRow } from '../adapters/db'
 import type { Logger } from '../log'
 import { databaseLease } from './postgres'
@@ -156,23 +157,8 @@ export class SqsQueue {
   }
 }
 
-const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
-
-/** The message is the job id: a bare uuid or JSON `{ "jobId": … }` / `{ "job_id": … }`. */
-export function jobIdOf(body: string): string | null {
-  const trimmed = body.trim()
-  if (trimmed.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(trimmed) as { jobId?: unknown; job_id?: unknown; id?: unknown }
-      const id = parsed.jobId ?? parsed.job_id ?? parsed.id
-      return typeof id === 'string' && uuidPattern.test(id) ? id : null
-    } catch {
-      return null
-    }
-  }
-  const match = uuidPattern.exec(trimmed)
-  return match && match[0].length === trimmed.length ? match[0] : null
-}
+/** The message names the job (contracts/jobs.ts QueueMessage); the row stays the truth. */
+export const jobIdOf = jobIdOfMessage
 
 export interface SqsSourceOptions {
   queue: SqsQueue
@@ -242,8 +228,9 @@ export class SqsJobSource implements JobSource {
     return {
       job,
       heartbeat: base.heartbeat,
-      complete: async (result, patch) => {
-        const ok = await base.complete(result, patch)
+      updateAsset: base.updateAsset,
+      complete: async (result) => {
+        const ok = await base.complete(result)
         await queue.ack(message)
         return ok
       },

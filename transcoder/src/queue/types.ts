@@ -1,12 +1,15 @@
 // What the worker loop needs from a queue, whichever technology delivers the job id.
+import type { MediaStatus } from '../../../contracts/enums.ts'
 import type { AssetPatch, JobRow, JobState } from '../adapters/db'
 
 export interface Lease {
   readonly job: JobRow
   /** Extends the lease; false = the lease was lost and the worker must stop publishing. */
   heartbeat(progress?: number): Promise<boolean>
-  /** Commits success (and the final asset update) and acknowledges the delivery. */
-  complete(result: unknown, patch: AssetPatch): Promise<boolean>
+  /** Writes the job's asset while the lease holds; false (nothing written) once it is lost. */
+  updateAsset(patch: AssetPatch, status?: MediaStatus): Promise<boolean>
+  /** Commits success (complete_job also completes a transcode's asset) and acknowledges it. */
+  complete(result: unknown): Promise<boolean>
   /** Records a failure; returns 'queued' when a retry is scheduled, else 'failed'. */
   fail(code: string, message: string, retryable: boolean): Promise<JobState>
   /** Graceful hand-back: the job is immediately available to another worker. */

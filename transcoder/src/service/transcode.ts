@@ -7,6 +7,7 @@
 // match watchable after a fraction of the time (TX-5); the rest still share one decode (TX-3).
 import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ASSET_LAYOUT } from '../../../contracts/keys.ts'
 import type { EncoderName, EncoderStrategy } from '../adapters/encoders'
 import { strategyFor } from '../adapters/encoders'
 import { AbortedError, detectNvenc, probeFile, probeOutput, runFfmpeg } from '../adapters/ffmpeg'
@@ -101,19 +102,20 @@ function runCost(media: MediaInfo, rungs: Rung[]): number {
   return decode + rungs.reduce((sum, r) => sum + r.width * r.height, 0)
 }
 
-async function listFiles(dir: string, prefix: string): Promise<string[]> {
-  const entries = await readdir(join(dir, prefix), { withFileTypes: true })
+/** Paths below `dir` of every file under `folder` (a layout folder, ending with `/`). */
+async function listFiles(dir: string, folder: string): Promise<string[]> {
+  const entries = await readdir(join(dir, folder), { withFileTypes: true })
   const files: string[] = []
   for (const entry of entries) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name
-    if (entry.isDirectory()) files.push(...(await listFiles(dir, rel)))
+    const rel = `${folder}${entry.name}`
+    if (entry.isDirectory()) files.push(...(await listFiles(dir, `${rel}/`)))
     else files.push(rel)
   }
   return files.sort()
 }
 
 async function describeRung(outDir: string, rung: Rung, media: MediaInfo): Promise<PublishedRung> {
-  const dir = join(outDir, 'hls', rung.name)
+  const dir = join(outDir, ASSET_LAYOUT.rungDir(rung.name))
   const measured = await measureSegments(dir)
   const first = measured.segments[0]
   if (!first) throw new MediaError('TRANSCODE_FAILED', `rung ${rung.name} produced no segments`)
@@ -129,7 +131,7 @@ async function describeRung(outDir: string, rung: Rung, media: MediaInfo): Promi
     averageBandwidth: measured.average,
     codecs: codecs.join(','),
     frameRate: rung.fps,
-    playlist: `${rung.name}/index.m3u8`,
+    playlist: ASSET_LAYOUT.rungPlaylist(rung.name),
     segments: measured.segments.length,
   }
 }
@@ -159,8 +161,10 @@ export async function transcodeFile(options: TranscodeOptions): Promise<Transcod
   const thumbHeight = even((storyboardThumbWidth * media.height) / media.width)
   const thumbsDir = join(options.scratchDir, 'thumbs')
   await mkdir(thumbsDir, { recursive: true })
-  await mkdir(join(outDir, 'storyboard'), { recursive: true })
-  for (const rung of ladder) await mkdir(join(outDir, 'hls', rung.name), { recursive: true })
+  await mkdir(join(outDir, ASSET_LAYOUT.storyboard), { recursive: true })
+  for (const rung of ladder) {
+    await mkdir(join(outDir, ASSET_LAYOUT.rungDir(rung.name)), { recursive: true })
+  }
 
   const costs = [runCost(media, [firstRung]), higherRungs.length ? runCost(media, higherRungs) : 0]
   const totalCost = costs[0]! + costs[1]!
@@ -177,7 +181,7 @@ export async function transcodeFile(options: TranscodeOptions): Promise<Transcod
       runFfmpeg({
         args: ladderArgs(options.input, media, strategy, {
           rungs,
-          hlsDir: join(outDir, 'hls'),
+          hlsDir: join(outDir, ASSET_LAYOUT.hls),
           thumbsDir: withThumbs ? thumbsDir : undefined,
           thumbHeight,
         }),
@@ -216,21 +220,22 @@ export async function transcodeFile(options: TranscodeOptions): Promise<Transcod
   }
   if (thumbs === 0) throw new MediaError('TRANSCODE_FAILED', 'no storyboard frames decoded')
   const spriteLimits = { timeoutMs: 120_000, memoryBytes: limits.memoryBytes }
-  await runFfmpeg({ args: spriteArgs(thumbsDir, join(outDir, 'storyboard')), limits: spriteLimits })
-  const sprites = (await readdir(join(outDir, 'storyboard'))).filter((f) => f.startsWith('sprite_'))
+  const storyboardDir = join(outDir, ASSET_LAYOUT.storyboard)
+  await runFfmpeg({ args: spriteArgs(thumbsDir, storyboardDir), limits: spriteLimits })
+  const sprites = (await readdir(storyboardDir)).filter((f) => f.startsWith('sprite_'))
   if (sprites.length !== spriteCount(storyboard)) {
     throw new MediaError(
       'TRANSCODE_FAILED',
       `expected ${spriteCount(storyboard)} sprites, got ${sprites.length}`,
     )
   }
-  const storyboardVttPath = 'storyboard/storyboard.vtt'
+  const storyboardVttPath = ASSET_LAYOUT.storyboardVtt
   await writeFile(join(outDir, storyboardVttPath), storyboardVtt(storyboard))
 
   // Poster: 10% in (kick-off rather than the black frames before it), capped at one minute.
   const posterRung =
     [...ladder].reverse().find((r) => Math.min(r.width, r.height) <= 720) ?? firstRung
-  const posterPath = 'poster.jpg'
+  const posterPath = ASSET_LAYOUT.poster
   // A damaged file can end before the chosen instant (ffmpeg then exits 0 with no picture), so
   // fall back to the first frame before giving up.
   for (const at of [Math.min(60, media.durationSeconds * 0.1), 0]) {
@@ -253,14 +258,14 @@ export async function transcodeFile(options: TranscodeOptions): Promise<Transcod
   }
 
   const published: PublishedRung[] = [await describeRung(outDir, firstRung, media)]
-  const masterPath = 'hls/master.m3u8'
+  const masterPath = ASSET_LAYOUT.master
   await writeFile(join(outDir, masterPath), masterPlaylist(published))
   const firstRungSeconds = (Date.now() - started) / 1000
   logger.info('first_rung_ready', { rung: firstRung.name, seconds: firstRungSeconds })
   await options.onPublish?.({
     files: [
-      ...(await listFiles(outDir, `hls/${firstRung.name}`)),
-      ...(await listFiles(outDir, 'storyboard')),
+      ...(await listFiles(outDir, ASSET_LAYOUT.rungDir(firstRung.name))),
+      ...(await listFiles(outDir, ASSET_LAYOUT.storyboard)),
       posterPath,
       masterPath,
     ],
@@ -277,7 +282,7 @@ export async function transcodeFile(options: TranscodeOptions): Promise<Transcod
     const files: string[] = []
     for (const rung of higherRungs) {
       published.push(await describeRung(outDir, rung, media))
-      files.push(...(await listFiles(outDir, `hls/${rung.name}`)))
+      files.push(...(await listFiles(outDir, ASSET_LAYOUT.rungDir(rung.name))))
     }
     await writeFile(join(outDir, masterPath), masterPlaylist(published))
     await options.onPublish?.({

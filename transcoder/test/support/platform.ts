@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto'
 import type { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
+import type { TranscodePayload } from '../../../contracts/jobs.ts'
+import { assetKeys } from '../../../contracts/keys.ts'
 import { Database } from '../../src/adapters/db'
 import { Storage } from '../../src/adapters/storage'
 import { createDatabase } from '../../../supabase/tests/db'
@@ -97,24 +99,27 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       const body = await readFile(file)
       const { rows } = await query<{ id: string }>(`select private.uuid_v7()::text as id`)
       const assetId = rows[0]!.id
-      const prefix = `orgs/${orgId}/media/${assetId}`
-      const ext = file.slice(file.lastIndexOf('.'))
-      const originalKey = `${prefix}/original/source${ext}`
+      const keys = assetKeys(orgId, assetId)
+      const fileName = file.split('/').pop()!
+      const originalKey = keys.original(fileName)
       await storage.client.send(
         new PutObjectCommand({ Bucket: 'media', Key: originalKey, Body: body }),
       )
+      // What the media function and private.complete_upload leave behind: the stored original,
+      // the asset `uploaded`, and its transcode job with the payload the worker runs on.
       await query(
         `insert into public.media_assets
            (id, org_id, name, status, file_name, content_type, size_bytes, storage_prefix, original_key)
          values ($1, $2, 'Test match', 'uploaded', $3, 'video/mp4', $4, $5, $6)`,
-        [assetId, orgId, file.split('/').pop(), body.length, prefix, originalKey],
+        [assetId, orgId, fileName, body.length, keys.prefix, originalKey],
       )
+      const payload: TranscodePayload = { assetId, originalKey }
       const job = await query<{ id: string }>(
-        `insert into public.jobs (org_id, media_asset_id, type, max_attempts)
-         values ($1, $2, 'transcode', $3) returning id`,
-        [orgId, assetId, options.maxAttempts ?? 3],
+        `insert into public.jobs (org_id, media_asset_id, type, payload, max_attempts)
+         values ($1, $2, 'transcode', $3::jsonb, $4) returning id`,
+        [orgId, assetId, payload, options.maxAttempts ?? 3],
       )
-      return { assetId, jobId: job.rows[0]!.id, prefix }
+      return { assetId, jobId: job.rows[0]!.id, prefix: keys.prefix.replace(/\/$/, '') }
     },
     async stop() {
       await db.close().catch(() => {})

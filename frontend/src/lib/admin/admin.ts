@@ -1,20 +1,7 @@
 // ADM-2: the decisions behind the admin console, kept pure so they are tested without a server.
+import type { AdminJob, AdminOrg } from '../../../../contracts/responses.ts'
 
-export interface AdminJob {
-  id: string
-  org_id: string | null
-  media_asset_id: string | null
-  type: string
-  state: string
-  progress: number | null
-  attempt: number
-  max_attempts: number
-  lease_owner: string | null
-  error_code: string | null
-  error_message: string | null
-  created_at: string
-  finished_at: string | null
-}
+export type { AdminDevice, AdminJob, AdminOrg } from '../../../../contracts/responses.ts'
 
 export const FAILED_WINDOW_HOURS = 72
 
@@ -140,13 +127,15 @@ export function orgDraftProblems(draft: OrgDraft): OrgProblems {
   return problems
 }
 
-export interface OrgBefore {
-  name: string
-  slug: string
+/**
+ * An org as the edit form last saw it: an `admin/orgs` row, whose list does not carry the bio
+ * (so a bio the form never saw is only replaced, never cleared). Type and visibility are compared
+ * with the form's draft, which holds them as plain text.
+ */
+export type OrgBefore = Pick<AdminOrg, 'name' | 'slug' | 'storage_limit_bytes'> & {
   type: string
   visibility?: string | null
   bio?: string | null
-  storage_limit_bytes: number
 }
 
 /** Checks a draft and returns only the fields that changed (the PATCH is strict), or a problem. */
