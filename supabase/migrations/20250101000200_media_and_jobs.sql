@@ -778,16 +778,3 @@ end
 $$;
 revoke all on function private.complete_upload(uuid) from public, anon;
 grant execute on function private.complete_upload(uuid) to authenticated;
-
--- Scheduling where pg_cron exists (Supabase); locally the platform calls the functions at start.
-do $$
-begin
-  if exists (select 1 from pg_available_extensions where name = 'pg_cron') then
-    create extension if not exists pg_cron;
-    perform cron.schedule('rugbycodex-media-partitions', '0 3 1 * *',
-      'select private.ensure_media_partitions(3)');
-    perform cron.schedule('rugbycodex-finished-jobs-cleanup', '30 3 * * *',
-      'select private.delete_finished_jobs()');
-  end if;
-end
-$$;
