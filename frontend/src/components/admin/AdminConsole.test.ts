@@ -6,12 +6,11 @@ import AdminOrgs from './AdminOrgs.vue'
 import AdminUsers from './AdminUsers.vue'
 import { ApiError } from '../../services/api'
 import { useSessionStore } from '../../stores/session'
+import { apiMock } from '../../testing/api'
 
-const apiMock = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../services/api')>()
-  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
-})
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 
 const org = {
   id: 'o1',

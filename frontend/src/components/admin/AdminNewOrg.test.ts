@@ -4,13 +4,12 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import AdminOrgs from './AdminOrgs.vue'
 import { ApiError } from '../../services/api'
+import { apiMock } from '../../testing/api'
 
 // ORG-2 through the admin console: the "New organization" form, its owner search and its errors.
-const apiMock = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../services/api')>()
-  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
-})
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 
 const existing = {
   id: 'o1',
