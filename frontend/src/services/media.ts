@@ -33,6 +33,12 @@ export function listMedia(query: {
   return api<Page<MediaAsset>>('GET', withQuery('media', query))
 }
 
+/** The org's videos that can be played (and so clipped, sent and listed in playlists). */
+export async function listPlayable(orgId: string): Promise<MediaAsset[]> {
+  const page = await listMedia({ orgId, pageSize: 100 })
+  return page.items.filter((v) => v.status === 'complete' || v.playable)
+}
+
 export async function getMedia(assetId: string): Promise<MediaAsset> {
   return (await api<{ asset: MediaAsset }>('GET', `media/${assetId}`)).asset
 }
