@@ -3,13 +3,12 @@ import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import { defineComponent, h, ref } from 'vue'
 import { useWatchQueueSender } from './useWatchQueueSender'
 import { watchQueueFor } from '../services/offline'
+import { apiMock } from '../testing/api'
 
 // B-6 / FEED-2: a watch kept on the phone goes out when it is online again, on any page.
-const apiMock = vi.fn()
-vi.mock('../services/api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../services/api')>()
-  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
-})
+vi.mock('../services/api', (original) =>
+  import('../testing/api').then((m) => m.withApiMock(original)),
+)
 
 enableAutoUnmount(afterEach)
 

@@ -1,5 +1,5 @@
 import { onBeforeUnmount, onMounted, watch, type Ref } from 'vue'
-import { api } from '../services/api'
+import { feedApi } from '../services/feed'
 import { watchQueueFor } from '../services/offline'
 import { isOnline, onConnectivity } from '../lib/dom'
 import type { WatchReport } from '../lib/offline/watchQueue'
@@ -14,7 +14,7 @@ export function useWatchQueueSender(userId: Ref<string | null>) {
     const queue = userId.value && isOnline() ? watchQueueFor(userId.value) : null
     if (!queue || queue.size === 0) return
     void queue
-      .flush((report: WatchReport) => api('POST', 'feed/watch', report), isOnline)
+      .flush((report: WatchReport) => feedApi.watch(report), isOnline)
       // Storage that stopped answering: the entries stay for the next attempt.
       .catch(() => {})
   }

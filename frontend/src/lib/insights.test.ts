@@ -6,22 +6,8 @@ import {
   hasContent,
   provenance,
   refreshNote,
-  type SegmentInsight,
 } from './insights'
-
-const SEG = '00000000-0000-4000-8000-0000000000aa'
-
-const insight = (over: Partial<SegmentInsight> = {}): SegmentInsight => ({
-  segmentId: SEG,
-  headline: 'maul · drives · corner',
-  summary: '1 note(s); most said: the maul drives.',
-  coachScript: 'Watch this clip and focus on maul and drives.',
-  hasAudio: false,
-  narrationCount: 1,
-  model: 'offline-template',
-  generatedAt: '2026-03-01T10:00:00.000Z',
-  ...over,
-})
+import { SEG, insight } from '../testing/insights'
 
 describe('insights client (AI-1 / AI-3)', () => {
   it('reads a segment insight with GET and passes the abort signal on', async () => {

@@ -1,12 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import type { MeResponse } from '../lib/types'
+import { apiMock } from '../testing/api'
 
-const apiMock = vi.fn()
-vi.mock('../services/api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../services/api')>()
-  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
-})
+vi.mock('../services/api', (original) =>
+  import('../testing/api').then((m) => m.withApiMock(original)),
+)
 vi.mock('../services/supabase', () => ({ supabase: () => ({}) }))
 
 const { ApiError } = await import('../services/api')

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Session } from '@supabase/supabase-js'
-import { api, ApiError } from '../services/api'
+import { ApiError } from '../services/api'
+import { meApi } from '../services/me'
 import { supabase } from '../services/supabase'
 import type { MeResponse, OrgRole } from '../lib/types'
 import { hasRole } from '../lib/roles'
@@ -63,7 +64,7 @@ export const useSessionStore = defineStore('session', () => {
 
   async function loadMe(): Promise<MeResponse> {
     try {
-      me.value = await api<MeResponse>('GET', 'me')
+      me.value = await meApi.get()
       rememberMe(me.value)
       return me.value
     } catch (error) {

@@ -1,55 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import AdminOrgs from './AdminOrgs.vue'
 import AdminUsers from './AdminUsers.vue'
 import { ApiError } from '../../services/api'
-import { useSessionStore } from '../../stores/session'
+import { apiMock } from '../../testing/api'
+import { demoOrg as org, mountConsole } from '../../testing/admin'
 
-const apiMock = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../services/api')>()
-  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
-})
-
-const org = {
-  id: 'o1',
-  slug: 'demo-club',
-  name: 'Demo Club',
-  type: 'team',
-  visibility: 'private',
-  storage_limit_bytes: 10 * 1024 ** 3,
-  member_count: 5,
-  media_count: 4,
-  created_at: '2026-01-01T00:00:00Z',
-}
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 
 let mounted: VueWrapper | undefined
-async function mountAdmin(component: typeof AdminOrgs | typeof AdminUsers) {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  useSessionStore().me = {
+const mountAdmin = (component: typeof AdminOrgs | typeof AdminUsers) =>
+  mountConsole(component, {
     user: { id: 'admin-id', email: 'a@example.test' },
     profile: null,
     memberships: [],
     primaryOrgId: null,
     landing: 'admin',
-  }
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/', component: { template: '<div />' } },
-      { path: '/orgs/:orgId', name: 'org', component: { template: '<div />' } },
-    ],
   })
-  const wrapper = mount(component, {
-    global: { plugins: [pinia, router] },
-    attachTo: document.body,
-  })
-  await flushPromises()
-  return wrapper
-}
 
 describe('admin console (ADM-2)', () => {
   beforeEach(() => apiMock.mockReset())

@@ -1,28 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { createMemoryHistory, createRouter } from 'vue-router'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import AdminOrgs from './AdminOrgs.vue'
 import { ApiError } from '../../services/api'
+import { apiMock } from '../../testing/api'
+import { demoOrg as existing, mountConsole } from '../../testing/admin'
 
 // ORG-2 through the admin console: the "New organization" form, its owner search and its errors.
-const apiMock = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../services/api')>()
-  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
-})
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 
-const existing = {
-  id: 'o1',
-  slug: 'demo-club',
-  name: 'Demo Club',
-  type: 'team',
-  visibility: 'private',
-  storage_limit_bytes: 10 * 1024 ** 3,
-  member_count: 5,
-  media_count: 4,
-  created_at: '2026-01-01T00:00:00Z',
-}
 const created = { ...existing, id: 'o2', slug: 'bath-academy', name: 'Bath Academy' }
 const sam = { id: 'u1', username: 'coach_sam', name: 'Sam Hale', platform_role: 'user' }
 const samuel = { id: 'u2', username: 'samuel', name: 'Samuel Orr', platform_role: 'user' }
@@ -44,23 +31,7 @@ function serve(create: () => Promise<unknown>) {
   })
 }
 
-async function mountOrgs() {
-  const pinia = createPinia()
-  setActivePinia(pinia)
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/', component: { template: '<div />' } },
-      { path: '/orgs/:orgId', name: 'org', component: { template: '<div />' } },
-    ],
-  })
-  const wrapper = mount(AdminOrgs, {
-    global: { plugins: [pinia, router] },
-    attachTo: document.body,
-  })
-  await flushPromises()
-  return wrapper
-}
+const mountOrgs = () => mountConsole(AdminOrgs)
 
 const form = (w: VueWrapper) => w.get('form[aria-label="New organization"]')
 const field = (w: VueWrapper, label: string) => {

@@ -3,12 +3,11 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import MatchIntelligenceCard from './MatchIntelligenceCard.vue'
 import { ApiError } from '../../services/api'
+import { apiMock as api } from '../../testing/api'
 
-const api = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../services/api')>()),
-  api: (...args: unknown[]) => api(...args),
-}))
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 
 const ORG = '00000000-0000-4000-8000-000000000001'
 const ASSET = '00000000-0000-4000-8000-0000000000aa'

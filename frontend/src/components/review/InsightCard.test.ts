@@ -1,39 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import InsightCard from './InsightCard.vue'
-import FeedInsight from '../feed/FeedInsight.vue'
 import { ApiError } from '../../services/api'
-import type { SegmentInsight } from '../../lib/insights'
+import { apiMock as api } from '../../testing/api'
+import { AUDIO_URL, SEG, insight, serveInsight } from '../../testing/insights'
 
-const api = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../services/api')>()),
-  api: (...args: unknown[]) => api(...args),
-}))
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 
-const SEG = '00000000-0000-4000-8000-0000000000aa'
-const AUDIO_URL = 'http://127.0.0.1:9000/rc/orgs/o/media/m/insights/seg.mp3?X-Amz-Signature=abc'
-
-const insight = (over: Partial<SegmentInsight> = {}): SegmentInsight => ({
-  segmentId: SEG,
-  headline: 'maul · drives · corner',
-  summary: '1 note(s); most said: the maul drives to the corner.',
-  coachScript: 'Watch this clip and focus on maul and drives.',
-  hasAudio: false,
-  narrationCount: 1,
-  model: 'offline-template',
-  generatedAt: '2026-03-01T10:00:00.000Z',
-  ...over,
-})
-
-/** Answers the two insight routes; anything else is a test mistake. */
-function serve(answers: { get?: () => unknown; audio?: () => unknown }) {
-  api.mockImplementation((method: string, path: string) => {
-    if (method === 'GET' && path === `insights/segments/${SEG}`) return answers.get!()
-    if (method === 'POST' && path === `insights/segments/${SEG}/audio`) return answers.audio!()
-    throw new Error(`unexpected call ${method} ${path}`)
-  })
-}
+const serve = (answers: Parameters<typeof serveInsight>[1]) => serveInsight(api, answers)
 
 /** Stands in for the browser's IntersectionObserver; `reveal` scrolls the card into view. */
 class FakeObserver {
@@ -308,94 +284,5 @@ describe('InsightCard (AI-1 / AI-3)', () => {
     await w.setProps({ narrationCount: 2, revision: { count: 1, reason: 'narration-added' } })
     await flushPromises()
     expect(w.find('audio').exists()).toBe(false)
-  })
-})
-
-describe('FeedInsight (AI-1 / AI-3 in the feed)', () => {
-  it('shows headline, coach script and "Listen to coach" that plays the audio', async () => {
-    serve({
-      get: () => Promise.resolve({ insight: insight(), generated: false }),
-      audio: () => Promise.resolve({ audioUrl: AUDIO_URL, expiresInSeconds: 900 }),
-    })
-    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
-    await flushPromises()
-    expect(w.find('[data-testid="feed-insight-headline"]').text()).toBe('maul · drives · corner')
-    expect(w.find('[data-testid="feed-insight-script"]').text()).toContain('focus on maul')
-    const button = w.find('[data-testid="coach-audio-button"]')
-    expect(button.text()).toContain('Listen to coach')
-    await button.trigger('click')
-    await flushPromises()
-    expect(w.find('audio').attributes('src')).toBe(AUDIO_URL)
-  })
-
-  it('asks nothing offline, says so, and loads once back online', async () => {
-    serve({ get: () => Promise.resolve({ insight: insight(), generated: false }) })
-    const w = mount(FeedInsight, { props: { segmentId: SEG, online: false } })
-    await flushPromises()
-    expect(api).not.toHaveBeenCalled()
-    expect(w.get('[data-testid="feed-insight-status"]').text()).toMatch(/back online/)
-    expect(w.find('[role="alert"]').exists()).toBe(false)
-
-    await w.setProps({ online: true })
-    await flushPromises()
-    expect(w.find('[data-testid="feed-insight-headline"]').text()).toBe('maul · drives · corner')
-  })
-
-  it('keeps the notes but disables the audio when the connection drops', async () => {
-    serve({ get: () => Promise.resolve({ insight: insight(), generated: false }) })
-    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
-    await flushPromises()
-    await w.setProps({ online: false })
-    expect(w.find('[data-testid="feed-insight-headline"]').exists()).toBe(true)
-    expect(w.find('[data-testid="coach-audio-button"]').attributes('disabled')).toBeDefined()
-    expect(w.find('[data-testid="coach-audio-reason"]').text()).toBe(
-      'Coach audio needs a connection.',
-    )
-  })
-
-  it('says there are no notes when the server answers none, instead of an empty box', async () => {
-    serve({ get: () => Promise.resolve({ insight: null, generated: false }) })
-    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
-    await flushPromises()
-    expect(w.get('[data-testid="feed-insight-status"]').text()).toBe(
-      'No coach notes on this clip yet.',
-    )
-    expect(w.text()).toBe('No coach notes on this clip yet.')
-    expect(w.find('[data-testid="coach-audio-button"]').exists()).toBe(false)
-    expect(w.find('[role="alert"]').exists()).toBe(false)
-
-    // The answer stands offline, and nothing is asked again when the phone reconnects.
-    await w.setProps({ online: false })
-    expect(w.text()).toBe('No coach notes on this clip yet.')
-    await w.setProps({ online: true })
-    await flushPromises()
-    expect(api).toHaveBeenCalledTimes(1)
-  })
-
-  it('says it is loading in a live region that was there before the text', async () => {
-    serve({ get: () => new Promise(() => {}) })
-    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
-    await flushPromises()
-    const status = w.get('[data-testid="feed-insight-status"]')
-    expect(status.attributes('aria-live')).toBe('polite')
-    expect(status.text()).toBe('Loading coach notes…')
-  })
-
-  it("shows the server's error when the notes fail online", async () => {
-    serve({ get: () => Promise.reject(new ApiError(500, 'INTERNAL', 'The model broke.')) })
-    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
-    await flushPromises()
-    expect(w.get('[role="alert"]').text()).toBe('Coach notes could not be loaded. The model broke.')
-    expect(w.get('[data-testid="feed-insight-status"]').text()).toBe('')
-  })
-
-  it('shows nothing to listen to for a clip without narration', async () => {
-    serve({
-      get: () => Promise.resolve({ insight: insight({ narrationCount: 0 }), generated: true }),
-    })
-    const w = mount(FeedInsight, { props: { segmentId: SEG, online: true } })
-    await flushPromises()
-    expect(w.text()).toBe('No coach notes on this clip yet.')
-    expect(w.find('[data-testid="coach-audio-button"]').exists()).toBe(false)
   })
 })

@@ -34,6 +34,16 @@ const job = (over: Partial<AdminJob>): AdminJob => ({
   ...over,
 })
 
+/** A valid org draft, as the console's form holds it. */
+const bathDraft = () => ({
+  name: 'Bath',
+  slug: 'bath',
+  type: 'team',
+  visibility: 'private',
+  bio: '',
+  storageGib: '10',
+})
+
 describe('admin console rules', () => {
   it('keeps failed jobs of the last 72 hours only', () => {
     const now = new Date('2026-01-10T12:00:00Z')
@@ -115,14 +125,7 @@ describe('admin console rules', () => {
   })
 
   it('names each bad field of an org draft', () => {
-    const ok = {
-      name: 'Bath',
-      slug: 'bath',
-      type: 'team',
-      visibility: 'private',
-      bio: '',
-      storageGib: '10',
-    }
+    const ok = bathDraft()
     expect(orgDraftProblems(ok)).toEqual({})
     const bad = orgDraftProblems({
       ...ok,
@@ -199,15 +202,7 @@ describe('admin console rules', () => {
   })
 
   it('keeps a server message only while its field still holds the refused value', () => {
-    const sent = {
-      name: 'Bath',
-      slug: 'bath',
-      owner: 'sam',
-      type: 'team',
-      visibility: 'private',
-      bio: '',
-      storageGib: '10',
-    }
+    const sent = { ...bathDraft(), owner: 'sam' }
     const problems = { slug: 'taken', owner: 'nobody' }
     expect(unchangedProblems(problems, sent, { ...sent, name: 'Bath RFC' })).toEqual(problems)
     expect(unchangedProblems(problems, sent, { ...sent, slug: 'bath-rfc' })).toEqual({

@@ -7,12 +7,11 @@ import { ApiError } from '../../services/api'
 import { watchQueueFor } from '../../services/offline'
 import { useSessionStore } from '../../stores/session'
 import type { MeResponse } from '../../lib/types'
+import { apiMock as api } from '../../testing/api'
 
-const api = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../services/api')>()),
-  api: (...args: unknown[]) => api(...args),
-}))
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 vi.mock('../../services/media', () => ({ getPlayback: () => Promise.resolve({ ready: false }) }))
 
 const ORG = '00000000-0000-4000-8000-000000000001'

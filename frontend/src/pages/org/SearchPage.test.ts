@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import SearchPage from './SearchPage.vue'
+import { apiMock } from '../../testing/api'
 
 // NARR-5: each hit names its match (notes in two matches often read alike) and the search can be
 // narrowed to one match.
@@ -9,11 +10,9 @@ const listMedia = vi.fn()
 vi.mock('../../services/media', () => ({
   listMedia: (...args: unknown[]) => listMedia(...args),
 }))
-const apiMock = vi.fn()
-vi.mock('../../services/api', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../services/api')>()
-  return { ...real, api: (...args: unknown[]) => apiMock(...args) }
-})
+vi.mock('../../services/api', (original) =>
+  import('../../testing/api').then((m) => m.withApiMock(original)),
+)
 
 const ORG = '00000000-0000-4000-8000-000000000001'
 const HARBOUR = '00000000-0000-4000-8000-0000000000a1'

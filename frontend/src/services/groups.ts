@@ -1,0 +1,29 @@
+import { api } from './api'
+import { getItems } from './request'
+
+// GRP-1: the `groups` function.
+
+export interface Group {
+  id: string
+  name: string
+  description: string | null
+  member_count: number
+}
+
+export interface GroupMember {
+  user_id: string
+  username: string | null
+  name: string | null
+}
+
+export const groupsApi = {
+  list: (orgId: string) => getItems<Group>('groups', { orgId }),
+  members: async (groupId: string) =>
+    (await api<{ members: GroupMember[] }>('GET', `groups/${groupId}`)).members,
+  create: (orgId: string, name: string) => api('POST', 'groups', { orgId, name }),
+  remove: (groupId: string) => api('DELETE', `groups/${groupId}`),
+  addMember: (groupId: string, userId: string) =>
+    api('POST', `groups/${groupId}/members`, { userId }),
+  removeMember: (groupId: string, userId: string) =>
+    api('DELETE', `groups/${groupId}/members/${userId}`),
+}
