@@ -2,11 +2,11 @@
 // and the AI endpoints' rules that need the database (AI-2 staleness, AI-4 citations and clips).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { uuidv7 } from '../_shared/ids.ts'
 import {
   addMember,
   api,
   createOrg,
+  insertMatch,
   platformAvailable,
   serviceSql,
   signUp,
@@ -15,18 +15,8 @@ import {
 
 const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
 
-async function match(org: string, owner: TestUser, name: string): Promise<string> {
-  const id = uuidv7()
-  await serviceSql(
-    (
-      sql,
-    ) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status, file_name,
-      content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-      values (${id}, ${org}, ${owner.id}, ${name}, 'match', 'complete', 'm.mp4', 'video/mp4', 10,
-        ${`orgs/${org}/media/${id}/`}, ${`orgs/${org}/media/${id}/original/source.mp4`}, 4800, true)`,
-  )
-  return id
-}
+const match = (org: string, owner: TestUser, name: string) =>
+  insertMatch(org, owner, { name, fileName: 'm.mp4', durationSeconds: 4800 })
 
 async function narrate(token: string, mediaAssetId: string, text: string, segmentId?: string) {
   const res = await api('narrations', { token, body: { mediaAssetId, segmentId, text } })

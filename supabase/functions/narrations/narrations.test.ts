@@ -2,12 +2,10 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { publishableKeys, secretKeys } from '../_shared/env.ts'
-import { uuidv7 } from '../_shared/ids.ts'
 import * as storage from '../_shared/storage.ts'
 import {
-  addMember,
   api,
-  createOrg,
+  clubWithMatch,
   platformAvailable,
   serviceSql,
   signUp,
@@ -21,22 +19,14 @@ let orgId: string, mediaId: string
 
 async function setup() {
   if (mediaId) return
-  coach = await signUp('narcoach')
-  player = await signUp('narplayer')
-  outsider = await signUp('narout')
+  ;({ coach, player, outsider, orgId, mediaId } = await clubWithMatch({
+    prefix: 'nar',
+    club: 'Narration Club',
+    match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
+  }))
   admin = await signUp('naradmin')
-  orgId = (await createOrg(coach, 'Narration Club')).id
-  await addMember(orgId, player, 'member')
   await serviceSql(
     (sql) => sql`update public.profiles set platform_role = 'admin' where id = ${admin.id}`,
-  )
-  mediaId = uuidv7()
-  await serviceSql(
-    (sql) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status,
-      file_name, content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-      values (${mediaId}, ${orgId}, ${coach.id}, 'Final', 'match', 'complete', 'final.mp4',
-        'video/mp4', 10, ${`orgs/${orgId}/media/${mediaId}/`},
-        ${`orgs/${orgId}/media/${mediaId}/original/source.mp4`}, 600, true)`,
   )
 }
 

@@ -3,15 +3,7 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { uuidv7 } from '../_shared/ids.ts'
-import {
-  addMember,
-  api,
-  createOrg,
-  platformAvailable,
-  serviceSql,
-  signUp,
-  type TestUser,
-} from '../_shared/testing.ts'
+import { api, clubWithMatch, platformAvailable, type TestUser } from '../_shared/testing.ts'
 
 const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
 
@@ -20,20 +12,12 @@ let mediaId: string
 
 async function setup() {
   if (mediaId) return
-  coach = await signUp('sugcoach')
-  player = await signUp('sugplayer')
-  outsider = await signUp('sugout')
-  const orgId = (await createOrg(coach, 'Suggestion Club')).id
-  await addMember(orgId, player, 'member')
-  await createOrg(outsider, 'Other Club')
-  mediaId = uuidv7()
-  await serviceSql(
-    (sql) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status,
-      file_name, content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-      values (${mediaId}, ${orgId}, ${coach.id}, 'Semi', 'match', 'complete', 's.mp4', 'video/mp4',
-        10, ${`orgs/${orgId}/media/${mediaId}/`}, ${`orgs/${orgId}/media/${mediaId}/original/source.mp4`},
-        900, true)`,
-  )
+  ;({ coach, player, outsider, mediaId } = await clubWithMatch({
+    prefix: 'sug',
+    club: 'Suggestion Club',
+    outsiderClub: 'Other Club',
+    match: { name: 'Semi', fileName: 's.mp4', durationSeconds: 900 },
+  }))
 }
 
 async function segment(start: number): Promise<string> {
