@@ -1,9 +1,15 @@
-// getCached against every backend: in-memory, a real redis-server over RESP (REDIS_URL) and the
-// production @upstash/redis client through an Upstash-REST adapter in front of the same Redis.
+// getCached against every backend: in-memory, a real redis-server through node-redis (REDIS_URL)
+// and the production @upstash/redis client through an Upstash-REST adapter in front of the same
+// Redis.
 import assert from 'node:assert/strict'
 import { getCached, invalidate, invalidateNamespace, keys, setCacheBackend } from './cache.ts'
-import { type CacheBackend, MemoryBackend, RedisBackend, UpstashBackend } from './cache-backends.ts'
-import { RespClient } from './resp.ts'
+import {
+  type CacheBackend,
+  MemoryBackend,
+  RedisBackend,
+  RedisConnection,
+  UpstashBackend,
+} from './cache-backends.ts'
 import { redisAvailable, startRedis, startUpstashAdapter } from './redis-test-server.ts'
 import { createRouter } from './router.ts'
 import { json } from './http.ts'
@@ -86,30 +92,30 @@ const withRedis = { ignore: !redisAvailable(), sanitizeResources: false, sanitiz
 
 Deno.test({
   ...withRedis,
-  name: 'real Redis over RESP and Upstash REST: same behaviour; Redis stopped → still 200',
+  name: 'real Redis (node-redis) and Upstash REST: same behaviour; Redis stopped → still 200',
   fn: async () => {
     const redis = await startRedis()
     const adapter = startUpstashAdapter(redis.url, 'test-token')
     const savedUrl = Deno.env.get('REDIS_URL')
     try {
-      await exerciseBackend(
-        new RedisBackend(new RespClient(redis.url)),
-        `redis${crypto.randomUUID()}`,
-      )
+      await exerciseBackend(new RedisBackend(redis.url), `redis${crypto.randomUUID()}`)
       await exerciseBackend(
         new UpstashBackend(adapter.url, 'test-token'),
         `upstash${crypto.randomUUID()}`,
       )
 
       // Values really live in Redis (not in a process map): read one back with a raw client.
-      setCacheBackend(new RedisBackend(new RespClient(redis.url)))
+      setCacheBackend(new RedisBackend(redis.url))
       await getCached('g:probe', 60, () => Promise.resolve({ hello: 'redis' }))
-      const raw = new RespClient(redis.url)
-      assert.equal(await raw.command(['GET', 'g:probe']), JSON.stringify({ v: { hello: 'redis' } }))
-      assert.ok(Number(await raw.command(['TTL', 'g:probe'])) > 0)
-      raw.close()
+      const raw = await new RedisConnection(redis.url).get()
+      assert.equal(
+        await raw.sendCommand(['GET', 'g:probe']),
+        JSON.stringify({ v: { hello: 'redis' } }),
+      )
+      assert.ok(Number(await raw.sendCommand(['TTL', 'g:probe'])) > 0)
+      raw.destroy()
 
-      // Through the env path a router uses: REDIS_URL selects the RESP backend.
+      // Through the env path a router uses: REDIS_URL selects the Redis backend.
       Deno.env.set('REDIS_URL', redis.url)
       setCacheBackend(undefined)
       let fetches = 0
