@@ -312,7 +312,11 @@ const indent = (text: string) =>
 // (e.g. an older commit, to see this tier fail on it).
 const projectRoot = process.argv[2] ?? repoRoot
 
-/** A copy of supabase/ (config.toml and functions), so the CLI never writes into the repo. */
+/**
+ * A copy of supabase/ (config.toml and functions) and of contracts/, which the functions import
+ * by relative path (the runbook deploys from the repository root, where it sits), so the CLI
+ * never writes into the repo.
+ */
 function copyProject(): string {
   const workdir = mkdtempSync(join(tmpdir(), 'rc-deploy-project-'))
   mkdirSync(join(workdir, 'supabase'), { recursive: true })
@@ -320,6 +324,9 @@ function copyProject(): string {
   cpSync(join(projectRoot, 'supabase', 'functions'), join(workdir, 'supabase', 'functions'), {
     recursive: true,
   })
+  if (existsSync(join(projectRoot, 'contracts'))) {
+    cpSync(join(projectRoot, 'contracts'), join(workdir, 'contracts'), { recursive: true })
+  }
   return workdir
 }
 
