@@ -6,6 +6,13 @@ import { env, publishableKeys } from './env.ts'
 export const platformAvailable =
   env('SUPABASE_URL') !== undefined && env('SUPABASE_DB_URL') !== undefined
 
+/** Deno.test options of an integration test: skipped without a platform; pools outlive a test. */
+export const integration = {
+  ignore: !platformAvailable,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}
+
 export interface TestUser {
   id: string
   email: string
@@ -159,4 +166,10 @@ export async function clubWithMatch(options: {
   if (options.outsiderClub) await createOrg(outsider, options.outsiderClub)
   const mediaId = await insertMatch(orgId, coach, options.match)
   return { coach, player, outsider, orgId, mediaId }
+}
+
+/** `clubWithMatch`, made once per test file on first use and shared by its tests. */
+export function lazyClub(options: Parameters<typeof clubWithMatch>[0]): () => Promise<ClubFixture> {
+  let made: Promise<ClubFixture> | undefined
+  return () => (made ??= clubWithMatch(options))
 }

@@ -2,6 +2,7 @@
 // platform admin role (narration moderation also moderators); RLS's admin policies still apply.
 import { z } from 'zod'
 import { ORG_TYPES, ORG_VISIBILITIES, PLATFORM_ROLES } from '../../../contracts/enums.ts'
+import type { AuthUser } from '../_shared/auth.ts'
 import { asUser, readAsUser, type Tx } from '../_shared/db.ts'
 import {
   HttpError,
@@ -30,6 +31,19 @@ const Search = z.object({
   page: z.coerce.number().int().min(1).max(1000).default(1),
 })
 
+/** `fn` in the caller's transaction (`asUser` or `readAsUser`), once their platform role is in `roles`. */
+function asPlatform<T>(
+  run: typeof asUser,
+  user: AuthUser,
+  roles: PlatformRole[],
+  fn: (tx: Tx) => PromiseLike<T>,
+): Promise<T> {
+  return run(user, async (tx) => {
+    await requirePlatformRole(tx, roles)
+    return await fn(tx)
+  })
+}
+
 /** A console list: the caller's platform role checked, then one page of `list` as JSON. */
 function searchPage(
   roles: PlatformRole[],
@@ -37,10 +51,9 @@ function searchPage(
 ): Handler {
   return async ({ url, user }) => {
     const q = parseQuery(url, Search)
-    const items = await readAsUser(user, async (tx) => {
-      await requirePlatformRole(tx, roles)
-      return await list(tx, { q: q.q, status: q.status, offset: (q.page - 1) * PAGE })
-    })
+    const items = await asPlatform(readAsUser, user, roles, (tx) =>
+      list(tx, { q: q.q, status: q.status, offset: (q.page - 1) * PAGE }),
+    )
     return json({ items, page: q.page, pageSize: PAGE })
   }
 }
@@ -98,10 +111,7 @@ export const adminRoutes: Route[] = [
     method: 'GET',
     pattern: '/dashboard',
     handler: async ({ user }) => {
-      const result = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await store.dashboard(tx)
-      })
+      const result = await asPlatform(readAsUser, user, ['admin'], (tx) => store.dashboard(tx))
       return json(result)
     },
   },
@@ -111,8 +121,7 @@ export const adminRoutes: Route[] = [
     pattern: '/orgs',
     handler: async ({ req, user }) => {
       const { ownerUsername, ...input } = await parseBody(req, CreateOrg)
-      const org = await asUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
+      const org = await asPlatform(asUser, user, ['admin'], async (tx) => {
         const ownerId = await store.profileIdByUsername(tx, ownerUsername)
         if (!ownerId) throw new HttpError(404, 'USER_NOT_FOUND', 'No user has that username.')
         return await store.createOrg(tx, { ...input, ownerId })
@@ -126,10 +135,7 @@ export const adminRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.orgId)
       const patch = await parseBody(req, UpdateOrg)
-      const org = await asUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await store.updateOrg(tx, id, patch)
-      })
+      const org = await asPlatform(asUser, user, ['admin'], (tx) => store.updateOrg(tx, id, patch))
       if (!org) throw notFound('Organization not found.')
       await invalidate(keys.org(id, 'org'))
       return json({ org })
@@ -141,8 +147,7 @@ export const adminRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.orgId)
       const { confirmSlug } = await parseBody(req, DeleteOrg)
-      await asUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
+      await asPlatform(asUser, user, ['admin'], async (tx) => {
         const slug = await store.orgSlug(tx, id)
         if (slug === undefined) throw notFound('Organization not found.')
         // Safety check: the admin retypes the slug, so a stray click cannot delete a club.
@@ -168,10 +173,9 @@ export const adminRoutes: Route[] = [
       const { platformRole } = await parseBody(req, SetRole)
       if (id === user.id)
         throw new HttpError(403, 'CANNOT_CHANGE_OWN_ROLE', 'You cannot change your own role.')
-      const row = await asUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await store.setPlatformRole(tx, id, platformRole)
-      })
+      const row = await asPlatform(asUser, user, ['admin'], (tx) =>
+        store.setPlatformRole(tx, id, platformRole),
+      )
       if (!row) throw notFound('User not found.')
       await invalidate(keys.user(id, 'me'))
       return json({ user: row })
@@ -187,10 +191,9 @@ export const adminRoutes: Route[] = [
     pattern: '/narrations/:narrationId',
     handler: async ({ params, user }) => {
       const id = uuidParam(params.narrationId)
-      const deleted = await asUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin', 'moderator'])
-        return await store.deleteNarration(tx, id)
-      })
+      const deleted = await asPlatform(asUser, user, ['admin', 'moderator'], (tx) =>
+        store.deleteNarration(tx, id),
+      )
       if (!deleted) throw notFound('Narration not found.')
       return noContent()
     },
@@ -201,10 +204,7 @@ export const adminRoutes: Route[] = [
     method: 'GET',
     pattern: '/devices',
     handler: async ({ user }) => {
-      const items = await readAsUser(user, async (tx) => {
-        await requirePlatformRole(tx, ['admin'])
-        return await store.listDevices(tx)
-      })
+      const items = await asPlatform(readAsUser, user, ['admin'], (tx) => store.listDevices(tx))
       return json({ items })
     },
   },

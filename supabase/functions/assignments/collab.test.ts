@@ -2,19 +2,10 @@
 // overview (OV-1/2, MEDIA-5) through the gateway.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import {
-  addMember,
-  api,
-  createOrg,
-  insertMatch,
-  platformAvailable,
-  signUp,
-} from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { addMember, api, createOrg, insertMatch, integration, signUp } from '../_shared/testing.ts'
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'GRP/PL/ASG/FEED/OV: a coach builds a playlist and an assignment; players watch and complete',
   fn: async () => {
     const coach = await signUp('asgcoach')
@@ -265,4 +256,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'collab tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'collab tests: close pools', fn: () => closePools() })

@@ -7,13 +7,11 @@ import {
   api,
   createOrg,
   insertMatch,
-  platformAvailable,
+  integration,
   serviceSql,
   signUp,
   type TestUser,
 } from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
 
 const match = (org: string, owner: TestUser, name: string) =>
   insertMatch(org, owner, { name, fileName: 'm.mp4', durationSeconds: 4800 })
@@ -25,7 +23,7 @@ async function narrate(token: string, mediaAssetId: string, text: string, segmen
 }
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-5 B-1: knowledge search is org-scoped, snippets highlight, summaries are found',
   fn: async () => {
     const coach = await signUp('coach')
@@ -104,7 +102,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'AI-2 AI-4: match summary staleness at max(5, 20 %), answers cite only evidence',
   fn: async () => {
     const coach = await signUp('coach')
@@ -198,7 +196,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'AI-1 AI-3: no insight without narration; a deleted note leaves insight and search',
   fn: async () => {
     const coach = await signUp('coach')
@@ -258,4 +256,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'insights tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'insights tests: close pools', fn: () => closePools() })

@@ -2,28 +2,20 @@
 // and "ask the match" through the gateway (AI-1…AI-4).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, clubWithMatch, platformAvailable, type TestUser } from '../_shared/testing.ts'
+import { api, integration, lazyClub } from '../_shared/testing.ts'
 
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
-
-let coach: TestUser, player: TestUser, outsider: TestUser
-let mediaId: string
-
-async function setup() {
-  if (mediaId) return
-  ;({ coach, player, outsider, mediaId } = await clubWithMatch({
-    prefix: 'ins',
-    club: 'Insight Club',
-    outsiderClub: 'Elsewhere',
-    match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
-  }))
-}
+const club = lazyClub({
+  prefix: 'ins',
+  club: 'Insight Club',
+  outsiderClub: 'Elsewhere',
+  match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
+})
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'AI-1..4: segment insight (cached, stale on growth), coach audio, match intelligence, ask',
   fn: async () => {
-    await setup()
+    const { coach, player, outsider, mediaId } = await club()
     const seg = await api('segments', {
       token: coach.token,
       body: { mediaAssetId: mediaId, startSeconds: 460, endSeconds: 480 },
@@ -83,4 +75,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'segment insight tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'segment insight tests: close pools', fn: () => closePools() })

@@ -6,13 +6,11 @@ import * as storage from '../_shared/storage.ts'
 import {
   api,
   clubWithMatch,
-  platformAvailable,
+  integration,
   serviceSql,
   signUp,
   type TestUser,
 } from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
 
 let coach: TestUser, player: TestUser, outsider: TestUser, admin: TestUser
 let orgId: string, mediaId: string
@@ -51,7 +49,7 @@ const sweep = (token?: string) =>
   }>
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-2: voice notes queue a transcribe job; retry, polling, respond-async, refusals',
   fn: async () => {
     await setup()
@@ -124,7 +122,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-2: the sweeper runs expired and orphaned jobs; only the service role or an admin',
   fn: async () => {
     await setup()
@@ -216,7 +214,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-4: edits refresh the embedding; admin backfill embeds null/stale ones, idempotent',
   fn: async () => {
     await setup()
@@ -297,4 +295,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'narrations tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'narrations tests: close pools', fn: () => closePools() })

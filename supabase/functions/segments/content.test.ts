@@ -2,9 +2,7 @@
 // export is in export.test.ts, insights in ../insights/segment-insight.test.ts.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, clubWithMatch, platformAvailable, type TestUser } from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { api, clubWithMatch, integration, type TestUser } from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let orgId: string, mediaId: string
@@ -21,7 +19,7 @@ async function setup() {
 }
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'SEG-1/2/3: create, clamp, member segments, from recording, edit, bulk delete',
   fn: async () => {
     await setup()
@@ -121,7 +119,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR: text and voice narrations, visible transcription failure, edit rules, hybrid search',
   fn: async () => {
     await setup()
@@ -255,7 +253,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'TAG: taxonomy, idempotent staff and identity tags, self-tag, suggestions reviewed',
   fn: async () => {
     await setup()
@@ -340,4 +338,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'content tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'content tests: close pools', fn: () => closePools() })

@@ -1,28 +1,20 @@
 // Integration: a match's segments, tags and narrations exported, and one MP4 clip job (MEDIA-6).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, clubWithMatch, platformAvailable, type TestUser } from '../_shared/testing.ts'
+import { api, integration, lazyClub } from '../_shared/testing.ts'
 
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
-
-let coach: TestUser, player: TestUser, outsider: TestUser
-let mediaId: string
-
-async function setup() {
-  if (mediaId) return
-  ;({ coach, player, outsider, mediaId } = await clubWithMatch({
-    prefix: 'exp',
-    club: 'Export Club',
-    outsiderClub: 'Elsewhere',
-    match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
-  }))
-}
+const club = lazyClub({
+  prefix: 'exp',
+  club: 'Export Club',
+  outsiderClub: 'Elsewhere',
+  match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
+})
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'MEDIA-6: export segments, tags and narrations as JSON and CSV; MP4 clip job once',
   fn: async () => {
-    await setup()
+    const { coach, player, outsider, mediaId } = await club()
     const seg = await api('segments', {
       token: coach.token,
       body: { mediaAssetId: mediaId, startSeconds: 540, endSeconds: 560 },
@@ -70,4 +62,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'export tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'export tests: close pools', fn: () => closePools() })

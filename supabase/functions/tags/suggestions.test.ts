@@ -3,9 +3,7 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { uuidv7 } from '../_shared/ids.ts'
-import { api, clubWithMatch, platformAvailable, type TestUser } from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { api, clubWithMatch, integration, type TestUser } from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let mediaId: string
@@ -40,7 +38,7 @@ interface Suggestion {
 }
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'TAG-3: ≤ 5 per type, canonical keys, not present; apply selected/all, reject; kept',
   fn: async () => {
     await setup()
@@ -149,7 +147,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'AI-1: shape, cache, staleness at max(1, 40 %), refusals and bad input',
   fn: async () => {
     await setup()
@@ -194,4 +192,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'suggestions tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'suggestions tests: close pools', fn: () => closePools() })
