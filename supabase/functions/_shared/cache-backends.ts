@@ -1,4 +1,4 @@
-// Cache backends: in-memory (the default when no Redis is configured), Redis over RESP
+// Cache backends: in-memory (the default when no Redis is configured), Redis through node-redis
 // (REDIS_URL) and Upstash REST (UPSTASH_REDIS_REST_URL + _TOKEN, production). All speak strings;
 // getCached handles JSON and fail-open.
 //
@@ -6,9 +6,9 @@
 // runs several isolates of one function under load. Redis and Upstash are one store for all of
 // them (`shared`). The in-memory backend is a Map in ONE isolate: what one function writes or
 // invalidates there, no other function (and no other isolate of the same function) ever sees.
+import { createClient } from '@redis/client'
 import { Redis as Upstash } from '@upstash/redis'
 import { env } from './env.ts'
-import { RespClient } from './resp.ts'
 
 export interface CacheBackend {
   readonly kind: 'memory' | 'redis' | 'upstash' | 'none'
@@ -89,24 +89,79 @@ export class MemoryBackend implements CacheBackend {
   }
 }
 
+const redisClient = (url: string) =>
+  createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2000, reconnectStrategy: false },
+  })
+type RedisClient = ReturnType<typeof redisClient>
+
+/**
+ * A connection opened on first use. A failed command fails at once (no offline queue, no
+ * background reconnect loop: getCached fails open within CACHE_TIMEOUT_MS anyway), and the next
+ * call opens a fresh connection, so a Redis restart heals without restarting the isolate.
+ */
+export class RedisConnection {
+  private client: RedisClient | undefined
+  private connecting: Promise<RedisClient> | undefined
+
+  constructor(private readonly url: string) {}
+
+  get(): Promise<RedisClient> {
+    if (this.client?.isReady) return Promise.resolve(this.client)
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined
+    })
+    return this.connecting
+  }
+
+  private async open(): Promise<RedisClient> {
+    this.close()
+    const client = redisClient(this.url)
+    // Failures reach the caller through the rejected command; the event only needs a listener.
+    client.on('error', () => {})
+    try {
+      await client.connect()
+    } catch (err) {
+      client.destroy()
+      throw err
+    }
+    this.client = client
+    return client
+  }
+
+  close(): void {
+    const client = this.client
+    this.client = undefined
+    if (client?.isOpen) client.destroy()
+  }
+}
+
 export class RedisBackend implements CacheBackend {
   readonly kind = 'redis' as const
   readonly shared = true
-  constructor(private readonly client: RespClient) {}
-  get(key: string) {
-    return this.client.command(['GET', key]) as Promise<string | null>
+  private readonly redis: RedisConnection
+  constructor(url: string) {
+    this.redis = new RedisConnection(url)
+  }
+  async get(key: string) {
+    return (await (await this.redis.get()).get(key)) as string | null
   }
   async set(key: string, value: string, ttlSeconds: number) {
-    await this.client.command(['SET', key, value, 'EX', String(Math.max(1, Math.ceil(ttlSeconds)))])
+    await (await this.redis.get()).set(key, value, { EX: Math.max(1, Math.ceil(ttlSeconds)) })
   }
   async del(keys: string[]) {
-    await this.client.command(['DEL', ...keys])
+    await (await this.redis.get()).del(keys)
   }
   async incr(key: string, ttlSeconds: number) {
-    const [n] = await this.client.pipeline([
-      ['INCR', key],
-      ['EXPIRE', key, String(ttlSeconds), 'NX'],
-    ])
+    const [n] = await (
+      await this.redis.get()
+    )
+      .multi()
+      .incr(key)
+      .expire(key, ttlSeconds, 'NX')
+      .execAsPipeline()
     return Number(n)
   }
   async incrementAndGet(
@@ -114,15 +169,18 @@ export class RedisBackend implements CacheBackend {
     readKey: string,
     ttlSeconds: number,
   ): Promise<[number, number]> {
-    const [a, , b] = await this.client.pipeline([
-      ['INCR', incrementKey],
-      ['EXPIRE', incrementKey, String(ttlSeconds), 'NX'],
-      ['GET', readKey],
-    ])
+    const [a, , b] = await (
+      await this.redis.get()
+    )
+      .multi()
+      .incr(incrementKey)
+      .expire(incrementKey, ttlSeconds, 'NX')
+      .get(readKey)
+      .execAsPipeline()
     return [Number(a), Number(b ?? '0')]
   }
   close() {
-    this.client.close()
+    this.redis.close()
   }
 }
 
@@ -192,7 +250,7 @@ export function backendFromEnv(): CacheBackend {
   const upstashToken = env('UPSTASH_REDIS_REST_TOKEN')
   if (upstashUrl && upstashToken) return new UpstashBackend(upstashUrl, upstashToken)
   const redisUrl = env('REDIS_URL')
-  if (redisUrl) return new RedisBackend(new RespClient(redisUrl))
+  if (redisUrl) return new RedisBackend(redisUrl)
   // No shared store: this isolate's own memory (see the top of this file for what that means).
   return new MemoryBackend()
 }

@@ -1,11 +1,11 @@
 // Org role resolution shared by every domain: one query per request, answered by the database's
 // own permission helpers so functions and RLS agree on who may do what.
+import type { OrgRole, PlatformRole } from '../../../contracts/enums.ts'
 import type { AuthUser } from './auth.ts'
 import { readAsUser, type Tx } from './db.ts'
 import { forbidden, notFound } from './http.ts'
 
-export type OrgRole = 'owner' | 'manager' | 'staff' | 'member'
-export type PlatformRole = 'admin' | 'moderator' | 'user'
+export type { OrgRole, PlatformRole }
 
 export const ROLE_RANK: Record<OrgRole, number> = { owner: 4, manager: 3, staff: 2, member: 1 }
 

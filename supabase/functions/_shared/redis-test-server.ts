@@ -1,6 +1,7 @@
 // Test support: a real redis-server on a free port, and an Upstash-REST-compatible adapter in
 // front of it so the production @upstash/redis client path runs against real Redis.
-import { RespClient, RespError } from './resp.ts'
+import { ErrorReply } from '@redis/client'
+import { RedisConnection } from './cache-backends.ts'
 
 export interface RedisServer {
   url: string
@@ -35,10 +36,10 @@ export async function startRedis(): Promise<RedisServer> {
     stderr: 'null',
   }).spawn()
   const url = `redis://127.0.0.1:${port}`
-  const probe = new RespClient(url)
+  const probe = new RedisConnection(url)
   for (let attempt = 0; ; attempt++) {
     try {
-      await probe.command(['PING'])
+      await (await probe.get()).ping()
       break
     } catch (err) {
       if (attempt > 100) throw err
@@ -59,9 +60,10 @@ export async function startRedis(): Promise<RedisServer> {
   }
 }
 
-/** Serves Upstash's REST protocol (`POST /` one command, `POST /pipeline` many) over RESP. */
+/** Serves Upstash's REST protocol (`POST /` one command, `POST /pipeline` many) from Redis. */
 export function startUpstashAdapter(redisUrl: string, token: string) {
-  const client = new RespClient(redisUrl)
+  const redis = new RedisConnection(redisUrl)
+  const command = async (args: string[]) => await (await redis.get()).sendCommand(args)
   const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => {} }, async (req) => {
     if (req.headers.get('authorization') !== `Bearer ${token}`) {
       return Response.json({ error: 'Unauthorized' }, { status: 401 })
@@ -73,15 +75,15 @@ export function startUpstashAdapter(redisUrl: string, token: string) {
       if (path === '/pipeline' || path === '/multi-exec') {
         const replies = await Promise.all(
           (body as unknown[][]).map((cmd) =>
-            client.command(toArgs(cmd)).then(
+            command(toArgs(cmd)).then(
               (result) => ({ result }),
-              (err) => ({ error: err instanceof RespError ? err.message : String(err) }),
+              (err) => ({ error: err instanceof ErrorReply ? err.message : String(err) }),
             ),
           ),
         )
         return Response.json(replies)
       }
-      return Response.json({ result: await client.command(toArgs(body as unknown[])) })
+      return Response.json({ result: await command(toArgs(body as unknown[])) })
     } catch (err) {
       return Response.json({ error: String(err) }, { status: 400 })
     }
@@ -89,7 +91,7 @@ export function startUpstashAdapter(redisUrl: string, token: string) {
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     async stop() {
-      client.close()
+      redis.close()
       await server.shutdown()
     },
   }

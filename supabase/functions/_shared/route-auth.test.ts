@@ -7,9 +7,7 @@ import assert from 'node:assert/strict'
 import * as jose from 'jose'
 import { env, publishableKeys, secretKeys } from './env.ts'
 import type { AuthMode, Route } from './router.ts'
-import { api, platformAvailable, signUp, type TestUser } from './testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { api, integration, signUp, type TestUser } from './testing.ts'
 
 /** Every deployed function (a folder with index.ts) and the route table its routes.ts exports. */
 async function routeTables(): Promise<Map<string, Route[]>> {
@@ -118,7 +116,7 @@ async function expect401(
 let user: TestUser
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'PROD-1: every route that needs a user or the secret key answers 401 to bad credentials',
   fn: async () => {
     const tables = await routeTables()
@@ -147,7 +145,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'PROD-1: an unknown path of a function that needs a user is 401 before it is 404',
   fn: async () => {
     user ??= await signUp('routeauth')
@@ -170,7 +168,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'PROD-1: the public routes are exactly the declared ones, each with its credential',
   fn: async () => {
     const tables = await routeTables()
@@ -185,7 +183,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'PROD-1: public routes answer without a user, and refuse without their credential',
   fn: async () => {
     const anon = publishableKeys()[0]!
@@ -228,7 +226,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'PROD-1: CORS preflights answer without credentials on every function',
   fn: async () => {
     for (const fn of (await routeTables()).keys()) {

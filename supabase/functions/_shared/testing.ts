@@ -6,6 +6,13 @@ import { env, publishableKeys } from './env.ts'
 export const platformAvailable =
   env('SUPABASE_URL') !== undefined && env('SUPABASE_DB_URL') !== undefined
 
+/** Deno.test options of an integration test: skipped without a platform; pools outlive a test. */
+export const integration = {
+  ignore: !platformAvailable,
+  sanitizeResources: false,
+  sanitizeOps: false,
+}
+
 export interface TestUser {
   id: string
   email: string
@@ -113,4 +120,56 @@ export async function addMember(orgId: string, user: TestUser, role: string): Pr
                  values (${orgId}, ${user.id}, ${role}::public.org_role)
                  on conflict (org_id, user_id) do update set role = excluded.role`,
   )
+}
+
+/** A transcoded, playable match as the worker leaves it (a service step); returns its id. */
+export async function insertMatch(
+  orgId: string,
+  uploader: TestUser,
+  match: { name: string; fileName: string; durationSeconds: number },
+): Promise<string> {
+  const { uuidv7 } = await import('./ids.ts')
+  const id = uuidv7()
+  await serviceSql(
+    (sql) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status,
+      file_name, content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
+      values (${id}, ${orgId}, ${uploader.id}, ${match.name}, 'match', 'complete', ${match.fileName},
+        'video/mp4', 10, ${`orgs/${orgId}/media/${id}/`},
+        ${`orgs/${orgId}/media/${id}/original/source.mp4`}, ${match.durationSeconds}, true)`,
+  )
+  return id
+}
+
+export interface ClubFixture {
+  coach: TestUser
+  player: TestUser
+  outsider: TestUser
+  orgId: string
+  mediaId: string
+}
+
+/**
+ * The usual cast of an integration test: a coach who owns a club, a player who is a member, an
+ * outsider (with a club of their own when `outsiderClub` is given) and one match of the club.
+ */
+export async function clubWithMatch(options: {
+  prefix: string
+  club: string
+  outsiderClub?: string
+  match: { name: string; fileName: string; durationSeconds: number }
+}): Promise<ClubFixture> {
+  const coach = await signUp(`${options.prefix}coach`)
+  const player = await signUp(`${options.prefix}player`)
+  const outsider = await signUp(`${options.prefix}out`)
+  const orgId = (await createOrg(coach, options.club)).id
+  await addMember(orgId, player, 'member')
+  if (options.outsiderClub) await createOrg(outsider, options.outsiderClub)
+  const mediaId = await insertMatch(orgId, coach, options.match)
+  return { coach, player, outsider, orgId, mediaId }
+}
+
+/** `clubWithMatch`, made once per test file on first use and shared by its tests. */
+export function lazyClub(options: Parameters<typeof clubWithMatch>[0]): () => Promise<ClubFixture> {
+  let made: Promise<ClubFixture> | undefined
+  return () => (made ??= clubWithMatch(options))
 }

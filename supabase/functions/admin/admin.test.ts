@@ -1,14 +1,12 @@
 // Integration: the admin console (ADM-1/2, ORG-1 decisions, ORG-2) and the waitlist (WL-1).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, createOrg, platformAvailable, serviceSql, signUp } from '../_shared/testing.ts'
+import { api, createOrg, integration, serviceSql, signUp } from '../_shared/testing.ts'
 import { env } from '../_shared/env.ts'
 import * as storage from '../_shared/storage.ts'
 
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
-
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'ADM: only admins; dashboard, orgs, users, requests, moderation, jobs, devices',
   fn: async () => {
     const admin = await signUp('admin')
@@ -141,7 +139,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'WL-1: public waitlist with validation, duplicate message, honeypot and confirmation mail',
   fn: async () => {
     const email = `wl-${crypto.randomUUID().slice(0, 8)}@example.com`
@@ -175,7 +173,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'MEDIA-3 PROD-2: the storage-cleanup schedule calls with the secret key; a user needs the admin role',
   fn: async () => {
     const user = await signUp('cleanupuser')
@@ -204,4 +202,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'admin tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'admin tests: close pools', fn: () => closePools() })

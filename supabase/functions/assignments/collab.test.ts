@@ -2,20 +2,10 @@
 // overview (OV-1/2, MEDIA-5) through the gateway.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { uuidv7 } from '../_shared/ids.ts'
-import {
-  addMember,
-  api,
-  createOrg,
-  platformAvailable,
-  serviceSql,
-  signUp,
-} from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { addMember, api, createOrg, insertMatch, integration, signUp } from '../_shared/testing.ts'
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'GRP/PL/ASG/FEED/OV: a coach builds a playlist and an assignment; players watch and complete',
   fn: async () => {
     const coach = await signUp('asgcoach')
@@ -25,15 +15,11 @@ Deno.test({
     const orgId = (await createOrg(coach, 'Collab Club')).id
     await addMember(orgId, p1, 'member')
     await addMember(orgId, p2, 'member')
-    const mediaId = uuidv7()
-    await serviceSql(
-      (
-        sql,
-      ) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status, file_name,
-        content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-        values (${mediaId}, ${orgId}, ${coach.id}, 'Derby', 'match', 'complete', 'd.mp4', 'video/mp4', 10,
-          ${`orgs/${orgId}/media/${mediaId}/`}, ${`orgs/${orgId}/media/${mediaId}/original/source.mp4`}, 1200, true)`,
-    )
+    const mediaId = await insertMatch(orgId, coach, {
+      name: 'Derby',
+      fileName: 'd.mp4',
+      durationSeconds: 1200,
+    })
     const seg = async (start: number) =>
       (
         await api('segments', {
@@ -270,4 +256,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'collab tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'collab tests: close pools', fn: () => closePools() })

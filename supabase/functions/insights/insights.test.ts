@@ -2,31 +2,19 @@
 // and the AI endpoints' rules that need the database (AI-2 staleness, AI-4 citations and clips).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { uuidv7 } from '../_shared/ids.ts'
 import {
   addMember,
   api,
   createOrg,
-  platformAvailable,
+  insertMatch,
+  integration,
   serviceSql,
   signUp,
   type TestUser,
 } from '../_shared/testing.ts'
 
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
-
-async function match(org: string, owner: TestUser, name: string): Promise<string> {
-  const id = uuidv7()
-  await serviceSql(
-    (
-      sql,
-    ) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status, file_name,
-      content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-      values (${id}, ${org}, ${owner.id}, ${name}, 'match', 'complete', 'm.mp4', 'video/mp4', 10,
-        ${`orgs/${org}/media/${id}/`}, ${`orgs/${org}/media/${id}/original/source.mp4`}, 4800, true)`,
-  )
-  return id
-}
+const match = (org: string, owner: TestUser, name: string) =>
+  insertMatch(org, owner, { name, fileName: 'm.mp4', durationSeconds: 4800 })
 
 async function narrate(token: string, mediaAssetId: string, text: string, segmentId?: string) {
   const res = await api('narrations', { token, body: { mediaAssetId, segmentId, text } })
@@ -35,7 +23,7 @@ async function narrate(token: string, mediaAssetId: string, text: string, segmen
 }
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-5 B-1: knowledge search is org-scoped, snippets highlight, summaries are found',
   fn: async () => {
     const coach = await signUp('coach')
@@ -114,7 +102,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'AI-2 AI-4: match summary staleness at max(5, 20 %), answers cite only evidence',
   fn: async () => {
     const coach = await signUp('coach')
@@ -208,7 +196,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'AI-1 AI-3: no insight without narration; a deleted note leaves insight and search',
   fn: async () => {
     const coach = await signUp('coach')
@@ -268,4 +256,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'insights tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'insights tests: close pools', fn: () => closePools() })

@@ -3,9 +3,9 @@
 // row is a named service step, because members may trigger a refresh they cannot write.
 import { assetKeys } from '../../../contracts/keys.ts'
 import { z } from 'zod'
-import { asService, readAsUser, type Tx } from '../_shared/db.ts'
-import { HttpError, json, notFound, parseBody, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import type { AuthUser } from '../_shared/auth.ts'
+import { readAsUser } from '../_shared/db.ts'
+import { HttpError, json, parseBody, uuidParam } from '../_shared/http.ts'
 import { embeddings, speech, summaries, vectorLiteral } from '../_shared/providers/index.ts'
 import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
@@ -18,40 +18,13 @@ import {
   segmentInsightStale,
   shapeSegmentInsight,
 } from './rules.ts'
+import * as store from './store.ts'
+import { toInsight, toIntelligence } from './store.ts'
 
 const Ask = z.object({ question: z.string().trim().min(3, 'ask a question').max(500) }).strict()
 
-interface InsightRow {
-  segment_id: string
-  org_id: string
-  headline: string
-  summary: string
-  coach_script: string
-  coach_audio_key: string | null
-  narration_count: number
-  model: string
-  generated_at: Date
-}
-
-async function segmentContext(tx: Tx, segmentId: string) {
-  const [seg] = await tx<{ org_id: string; media_asset_id: string }[]>`
-    select org_id, media_asset_id from public.segments where id = ${segmentId}`
-  if (!seg) throw notFound('Segment not found.')
-  await requireOrgRole(tx, seg.org_id, 'member')
-  const texts = await tx<{ text: string }[]>`
-    select coalesce(nullif(clean_transcript, ''), raw_transcript) as text from public.narrations
-    where segment_id = ${segmentId} and coalesce(nullif(clean_transcript, ''), raw_transcript) <> ''
-    order by created_at`
-  const tags = await tx<{ key: string }[]>`
-    select tag_key as key from public.segment_tags where segment_id = ${segmentId} and tag_type <> 'identity'`
-  const [existing] = await tx<
-    InsightRow[]
-  >`select * from public.segment_insights where segment_id = ${segmentId}`
-  return { ...seg, texts: texts.map((t) => t.text), tags: tags.map((t) => t.key), existing }
-}
-
-async function ensureSegmentInsight(user: Parameters<typeof readAsUser>[0], segmentId: string) {
-  const ctx = await readAsUser(user, (tx) => segmentContext(tx, segmentId))
+async function ensureSegmentInsight(user: AuthUser, segmentId: string) {
+  const ctx = await readAsUser(user, (tx) => store.segmentContext(tx, segmentId))
   // Nothing to summarize yet (no narration, or none transcribed): no insight, and no stored row
   // of placeholder words that search would then serve.
   if (ctx.texts.length === 0) return { row: null, generated: false, ctx }
@@ -62,57 +35,15 @@ async function ensureSegmentInsight(user: Parameters<typeof readAsUser>[0], segm
   const insight = shapeSegmentInsight(
     await provider.segmentInsight({ narrations: ctx.texts, tags: ctx.tags }),
   )
-  const row = await asService(
-    'store-segment-insight',
-    async (tx) => {
-      const [stored] = await tx<InsightRow[]>`
-      insert into public.segment_insights (segment_id, org_id, headline, summary, coach_script, narration_count, model)
-      values (${segmentId}, ${ctx.org_id}, ${insight.headline}, ${insight.summary}, ${insight.coachScript},
-              ${ctx.texts.length}, ${provider.name})
-      on conflict (segment_id) do update set headline = excluded.headline, summary = excluded.summary,
-        coach_script = excluded.coach_script, narration_count = excluded.narration_count,
-        model = excluded.model, coach_audio_key = null, generated_at = now(), updated_at = now()
-      returning *`
-      return stored!
-    },
-    user.id,
-  )
+  const row = await store.storeSegmentInsight(user.id, {
+    ...insight,
+    segmentId,
+    orgId: ctx.org_id,
+    narrationCount: ctx.texts.length,
+    model: provider.name,
+  })
   return { row, generated: true, ctx }
 }
-
-const toInsight = (r: InsightRow) => ({
-  segmentId: r.segment_id,
-  headline: r.headline,
-  summary: r.summary,
-  coachScript: r.coach_script,
-  hasAudio: r.coach_audio_key !== null,
-  narrationCount: r.narration_count,
-  model: r.model,
-  generatedAt: new Date(r.generated_at).toISOString(),
-})
-
-interface IntelligenceRow {
-  media_asset_id: string
-  level: string
-  headline: string | null
-  lines: string[]
-  sections: Record<string, string[]>
-  narration_count: number
-  model: string
-  generated_at: Date
-}
-
-// camelCase like every other insight shape; the row's org and bookkeeping columns stay inside.
-const toIntelligence = (r: IntelligenceRow) => ({
-  mediaAssetId: r.media_asset_id,
-  level: r.level,
-  headline: r.headline,
-  lines: r.lines,
-  sections: r.sections,
-  narrationCount: r.narration_count,
-  model: r.model,
-  generatedAt: new Date(r.generated_at).toISOString(),
-})
 
 export const insightRoutes: Route[] = [
   {
@@ -141,12 +72,7 @@ export const insightRoutes: Route[] = [
         const audio = await speech().speak(row.coach_script)
         key = assetKeys(ctx.org_id, ctx.media_asset_id).coachAudio(segmentId)
         await storage.putObject(key, audio.audio, audio.contentType)
-        await asService(
-          'store-coach-audio-key',
-          (tx) => tx`
-          update public.segment_insights set coach_audio_key = ${key} where segment_id = ${segmentId}`,
-          user.id,
-        )
+        await store.storeCoachAudioKey(user.id, segmentId, key)
       }
       return json({
         audioUrl: await storage.presignGet(key),
@@ -159,28 +85,7 @@ export const insightRoutes: Route[] = [
     pattern: '/matches/:mediaAssetId',
     handler: async ({ params, user, logOrg }) => {
       const id = uuidParam(params.mediaAssetId)
-      const ctx = await readAsUser(user, async (tx) => {
-        const [media] = await tx<{ org_id: string; name: string }[]>`
-          select org_id, name from public.media_assets where id = ${id}`
-        if (!media) throw notFound('Video not found.')
-        await requireOrgRole(tx, media.org_id, 'member')
-        const texts = await tx<{ text: string }[]>`
-          select coalesce(nullif(clean_transcript, ''), raw_transcript) as text from public.narrations
-          where media_asset_id = ${id} order by start_seconds nulls last, created_at`
-        const tags = await tx<{ key: string }[]>`
-          select t.tag_key as key from public.segment_tags t join public.segments s on s.id = t.segment_id
-          where s.media_asset_id = ${id} and t.tag_type <> 'identity'
-          group by t.tag_key order by count(*) desc, t.tag_key limit 10`
-        const [existing] = await tx<
-          IntelligenceRow[]
-        >`select * from public.match_intelligence where media_asset_id = ${id}`
-        return {
-          ...media,
-          texts: texts.map((t) => t.text).filter(Boolean),
-          tags: tags.map((t) => t.key),
-          existing,
-        }
-      })
+      const ctx = await readAsUser(user, (tx) => store.matchContext(tx, id))
       logOrg(ctx.org_id)
       const level = intelligenceLevel(ctx.texts.length)
       if (level === 'empty') {
@@ -207,19 +112,17 @@ export const insightRoutes: Route[] = [
       // Light matches get one line: too few notes to claim more (AI-2).
       const lines = summary.lines.slice(0, level === 'light' ? 1 : 3)
       const insight = { headline: summary.headline }
-      const [stored] = await asService(
-        'store-match-intelligence',
-        (tx) => tx<IntelligenceRow[]>`
-        insert into public.match_intelligence (media_asset_id, org_id, level, headline, lines, sections, narration_count, model)
-        values (${id}, ${ctx.org_id}, ${level}::public.intelligence_level, ${insight.headline}, ${tx.json(lines)},
-                ${tx.json(sections)}, ${ctx.texts.length}, ${provider.name})
-        on conflict (media_asset_id) do update set level = excluded.level, headline = excluded.headline,
-          lines = excluded.lines, sections = excluded.sections, narration_count = excluded.narration_count,
-          model = excluded.model, generated_at = now(), updated_at = now()
-        returning *`,
-        user.id,
-      )
-      return json({ intelligence: toIntelligence(stored!), generated: true })
+      const stored = await store.storeMatchIntelligence(user.id, {
+        mediaAssetId: id,
+        orgId: ctx.org_id,
+        level,
+        headline: insight.headline,
+        lines,
+        sections,
+        narrationCount: ctx.texts.length,
+        model: provider.name,
+      })
+      return json({ intelligence: toIntelligence(stored), generated: true })
     },
   },
   {
@@ -235,27 +138,14 @@ export const insightRoutes: Route[] = [
         vector = undefined
       }
       const evidence = await readAsUser(user, async (tx) => {
-        const [media] = await tx<
-          { org_id: string }[]
-        >`select org_id from public.media_assets where id = ${id}`
-        if (!media) throw notFound('Video not found.')
-        await requireOrgRole(tx, media.org_id, 'member')
-        // AI-4: evidence is narrations and segment insights of this match (not the summary,
-        // which is itself derived from the same narrations).
-        return await tx<
-          {
-            kind: string
-            narration_id: string
-            segment_id: string | null
-            start_seconds: string | null
-            transcript: string
-            score: number
-          }[]
-        >`
-          select kind, id as narration_id, segment_id, start_seconds, content as transcript, score
-          from private.search_knowledge(${media.org_id}, ${question},
-            ${vector ? vectorLiteral(vector) : null}::extensions.halfvec, ${id}, 20)
-          where kind <> 'match_summary'`
+        const media = await store.matchOrg(tx, id)
+        return await store.matchEvidence(
+          tx,
+          media.org_id,
+          id,
+          question,
+          vector ? vectorLiteral(vector) : null,
+        )
       })
       if (evidence.length === 0) {
         throw new HttpError(
@@ -283,12 +173,7 @@ export const insightRoutes: Route[] = [
       const clipBounds = new Map(
         (recommendedSegmentIds.length === 0
           ? []
-          : await readAsUser(
-              user,
-              (tx) => tx<{ id: string; start_seconds: string; end_seconds: string }[]>`
-                select id, start_seconds, end_seconds from public.segments
-                where id = any(${recommendedSegmentIds}::uuid[])`,
-            )
+          : await readAsUser(user, (tx) => store.segmentBounds(tx, recommendedSegmentIds))
         ).map((r) => [r.id, r]),
       )
       return json({

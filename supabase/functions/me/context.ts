@@ -41,7 +41,7 @@ export function choosePrimaryOrg(
   return memberships[0]?.org.id ?? null
 }
 
-interface ProfileRow {
+export interface ProfileRow {
   id: string
   username: string
   name: string

@@ -1,10 +1,11 @@
 // `me`: the caller's context (AUTH-3/4) and profile settings (AUTH-5).
 import { z } from 'zod'
 import { getCached, invalidate, keys, TTL } from '../_shared/cache.ts'
-import { asService, asUser, readAsUser } from '../_shared/db.ts'
+import { asUser, readAsUser } from '../_shared/db.ts'
 import { conflict, json, parseBody } from '../_shared/http.ts'
 import type { Route } from '../_shared/router.ts'
 import { loadUserContext, toProfile } from './context.ts'
+import { updateProfile, usernameExists, usernameTakenByOther } from './store.ts'
 
 const ProfilePatch = z
   .object({
@@ -36,23 +37,12 @@ export const meRoutes: Route[] = [
     handler: async ({ req, user }) => {
       const patch = await parseBody(req, ProfilePatch)
       const profile = await asUser(user, async (tx) => {
-        if (patch.username) {
-          const [taken] = await tx`
-            select 1 from public.profiles where username = ${patch.username} and id <> ${user.id}`
-          if (taken) throw conflict('USERNAME_TAKEN', 'That username is already taken.')
-        }
-        const [row] = await tx`
-          update public.profiles set
-            name = coalesce(${patch.name ?? null}, name),
-            username = coalesce(${patch.username ?? null}, username),
-            primary_org_id = case when ${patch.primaryOrgId !== undefined}
-                                  then ${patch.primaryOrgId ?? null}::uuid else primary_org_id end
-          where id = ${user.id}
-          returning id, username, name, platform_role, primary_org_id, avatar_url, created_at`
-        return row
+        if (patch.username && (await usernameTakenByOther(tx, patch.username, user.id)))
+          throw conflict('USERNAME_TAKEN', 'That username is already taken.')
+        return await updateProfile(tx, user.id, patch)
       })
       await invalidate(keys.user(user.id, 'me'))
-      return json({ profile: profile ? toProfile(profile as never) : null })
+      return json({ profile: profile ? toProfile(profile) : null })
     },
   },
   {
@@ -63,11 +53,7 @@ export const meRoutes: Route[] = [
     handler: async ({ url }) => {
       const username = (url.searchParams.get('username') ?? '').trim().toLowerCase()
       if (!/^[a-z0-9._-]{3,24}$/.test(username)) return json({ available: false, valid: false })
-      // Profiles of strangers are invisible under RLS, so availability is a privileged lookup.
-      const taken = await asService('check-username-availability', async (tx) => {
-        const [row] = await tx`select id from public.profiles where username = ${username}`
-        return row !== undefined
-      })
+      const taken = await usernameExists(username)
       return json({ available: !taken, valid: true })
     },
   },

@@ -2,41 +2,29 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { publishableKeys, secretKeys } from '../_shared/env.ts'
-import { uuidv7 } from '../_shared/ids.ts'
 import * as storage from '../_shared/storage.ts'
 import {
-  addMember,
   api,
-  createOrg,
-  platformAvailable,
+  clubWithMatch,
+  integration,
   serviceSql,
   signUp,
   type TestUser,
 } from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
 
 let coach: TestUser, player: TestUser, outsider: TestUser, admin: TestUser
 let orgId: string, mediaId: string
 
 async function setup() {
   if (mediaId) return
-  coach = await signUp('narcoach')
-  player = await signUp('narplayer')
-  outsider = await signUp('narout')
+  ;({ coach, player, outsider, orgId, mediaId } = await clubWithMatch({
+    prefix: 'nar',
+    club: 'Narration Club',
+    match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
+  }))
   admin = await signUp('naradmin')
-  orgId = (await createOrg(coach, 'Narration Club')).id
-  await addMember(orgId, player, 'member')
   await serviceSql(
     (sql) => sql`update public.profiles set platform_role = 'admin' where id = ${admin.id}`,
-  )
-  mediaId = uuidv7()
-  await serviceSql(
-    (sql) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status,
-      file_name, content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-      values (${mediaId}, ${orgId}, ${coach.id}, 'Final', 'match', 'complete', 'final.mp4',
-        'video/mp4', 10, ${`orgs/${orgId}/media/${mediaId}/`},
-        ${`orgs/${orgId}/media/${mediaId}/original/source.mp4`}, 600, true)`,
   )
 }
 
@@ -61,7 +49,7 @@ const sweep = (token?: string) =>
   }>
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-2: voice notes queue a transcribe job; retry, polling, respond-async, refusals',
   fn: async () => {
     await setup()
@@ -134,7 +122,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-2: the sweeper runs expired and orphaned jobs; only the service role or an admin',
   fn: async () => {
     await setup()
@@ -226,7 +214,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR-4: edits refresh the embedding; admin backfill embeds null/stale ones, idempotent',
   fn: async () => {
     await setup()
@@ -307,4 +295,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'narrations tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'narrations tests: close pools', fn: () => closePools() })

@@ -2,19 +2,15 @@
 // retry (NARR-2), embeddings (NARR-4), hybrid search (NARR-5) and filters (NARR-6).
 import { narrationKeys } from '../../../contracts/keys.ts'
 import { z } from 'zod'
+import { CONTENT_SOURCES } from '../../../contracts/enums.ts'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
 import { requireOrgRole, requireServiceOrPlatformAdmin } from '../_shared/orgs.ts'
 import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
 import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
-import {
-  NARRATION_SELECT,
-  narrationById,
-  type NarrationRow,
-  refreshEmbedding,
-  toNarration,
-} from './store.ts'
+import * as store from './store.ts'
+import { narrationById, refreshEmbedding, toNarration } from './store.ts'
 import {
   background,
   enqueueTranscription,
@@ -30,7 +26,7 @@ const AudioType = z.enum(['audio/mp4', 'audio/webm', 'audio/ogg', 'audio/mpeg', 
 const ListQuery = z.object({
   mediaAssetId: z.uuid({ message: 'must be a UUID' }),
   segmentId: z.uuid().optional(),
-  source: z.enum(['auto', 'ai', 'coach', 'staff', 'manager', 'owner', 'member']).optional(),
+  source: z.enum(CONTENT_SOURCES).optional(),
   tag: z
     .string()
     .regex(/^[a-z][a-z0-9_]{1,40}$/, 'must be a tag key')
@@ -93,30 +89,9 @@ export const narrationRoutes: Route[] = [
     handler: async ({ url, user }) => {
       const q = parseQuery(url, ListQuery)
       const rows = await readAsUser(user, async (tx) => {
-        const [media] = await tx<{ org_id: string }[]>`
-          select org_id from public.media_assets where id = ${q.mediaAssetId}`
-        if (!media) throw new HttpError(404, 'NOT_FOUND', 'Video not found.')
+        const media = await store.mediaOf(tx, q.mediaAssetId)
         await requireOrgRole(tx, media.org_id, 'member')
-        const conditions = ['n.media_asset_id = $1']
-        const params: unknown[] = [q.mediaAssetId]
-        if (q.segmentId) {
-          params.push(q.segmentId)
-          conditions.push(`n.segment_id = $${params.length}`)
-        }
-        if (q.source) {
-          params.push(q.source)
-          conditions.push(`n.source_type = $${params.length}::public.content_source`)
-        }
-        if (q.tag) {
-          params.push(q.tag)
-          conditions.push(
-            `exists (select 1 from public.segment_tags t where t.segment_id = n.segment_id and t.tag_key = $${params.length})`,
-          )
-        }
-        return await tx.unsafe<NarrationRow[]>(
-          `${NARRATION_SELECT} where ${conditions.join(' and ')} order by n.start_seconds nulls last, n.created_at limit 1000`,
-          params as never[],
-        )
+        return await store.listNarrations(tx, q)
       })
       return json({ items: rows.map(toNarration) })
     },
@@ -127,24 +102,21 @@ export const narrationRoutes: Route[] = [
     handler: async ({ req, user, logOrg }) => {
       const input = await parseBody(req, CreateNarration)
       const result = await asUser(user, async (tx) => {
-        const [media] = await tx<{ org_id: string }[]>`
-          select org_id from public.media_assets where id = ${input.mediaAssetId}`
-        if (!media) throw new HttpError(404, 'NOT_FOUND', 'Video not found.')
+        const media = await store.mediaOf(tx, input.mediaAssetId)
         logOrg(media.org_id)
         await requireOrgRole(tx, media.org_id, 'member')
         const id = crypto.randomUUID()
         const audioKey = input.audio
           ? narrationKeys(media.org_id, id).audio(audioExt[input.audio.contentType]!)
           : null
-        // source_type is set by the database from the author's role (NARR-3).
-        await tx`
-          insert into public.narrations (id, org_id, media_asset_id, segment_id, author_id, input_type,
-            raw_transcript, language, audio_key, audio_duration_seconds, start_seconds, end_seconds,
-            transcription_status)
-          values (${id}, ${media.org_id}, ${input.mediaAssetId}, ${input.segmentId ?? null}, ${user.id},
-            ${input.audio ? 'audio' : 'text'}, ${input.text ?? ''}, ${input.language}, ${audioKey},
-            ${input.audio?.durationSeconds ?? null}, ${input.startSeconds ?? null},
-            ${input.endSeconds ?? null}, ${input.audio ? 'pending' : 'done'})`
+        await store.insertNarration(tx, {
+          ...input,
+          id,
+          orgId: media.org_id,
+          authorId: user.id,
+          audioKey,
+          audioDurationSeconds: input.audio?.durationSeconds,
+        })
         if (!input.audio && input.text) await refreshEmbedding(tx, id, input.text)
         const upload = audioKey
           ? {
@@ -184,26 +156,7 @@ export const narrationRoutes: Route[] = [
       }
       const { rows, names } = await readAsUser(user, async (tx) => {
         await requireOrgRole(tx, q.orgId, 'member')
-        const rows = await tx<
-          {
-            kind: 'narration' | 'segment_insight' | 'match_summary'
-            id: string
-            media_asset_id: string
-            segment_id: string | null
-            start_seconds: string | null
-            content: string
-            snippet: string
-            text_rank: number | null
-            vector_rank: number | null
-            score: number
-          }[]
-        >`select * from private.search_knowledge(${q.orgId}, ${q.q},
-            ${vector ? vectorLiteral(vector) : null}::extensions.halfvec, ${q.mediaAssetId ?? null}, ${q.limit})`
-        // Hits name their match: two matches often hold notes with the same words.
-        const ids = [...new Set(rows.map((r) => r.media_asset_id))]
-        const media = await tx<{ id: string; name: string }[]>`
-          select id, name from public.media_assets where id = any(${ids}::uuid[])`
-        return { rows, names: new Map(media.map((m) => [m.id, m.name])) }
+        return await store.search(tx, q, vector ? vectorLiteral(vector) : null)
       })
       // B-1: narrations, segment insights and match summaries in one RRF-ranked list; each hit
       // links to the segment at its time (a match summary to the match).
@@ -243,9 +196,7 @@ export const narrationRoutes: Route[] = [
         throw new HttpError(409, 'AUDIO_NOT_UPLOADED', 'The recording has not been uploaded yet.')
       }
       await asUser(user, async (tx) => {
-        const allowed = await tx`update public.narrations set transcription_status = 'pending',
-                                   transcription_error = null where id = ${id} returning id`
-        if (allowed.length === 0) {
+        if (!(await store.markTranscriptionPending(tx, id))) {
           throw new HttpError(403, 'FORBIDDEN', 'Only the author or staff can transcribe this.')
         }
       })
@@ -291,9 +242,7 @@ export const narrationRoutes: Route[] = [
       const { text } = await parseBody(req, UpdateNarration)
       const id = uuidParam(params.narrationId)
       const row = await asUser(user, async (tx) => {
-        const updated = await tx`update public.narrations set raw_transcript = ${text},
-                                   clean_transcript = null where id = ${id} returning id`
-        if (updated.length === 0) {
+        if (!(await store.updateText(tx, id, text))) {
           // Visible but not editable (another member's) → 403; invisible → 404.
           await narrationById(tx, id)
           throw new HttpError(403, 'FORBIDDEN', 'Only the author or staff can edit this narration.')
@@ -311,8 +260,7 @@ export const narrationRoutes: Route[] = [
       const id = uuidParam(params.narrationId)
       const audioKey = await asUser(user, async (tx) => {
         const existing = await narrationById(tx, id)
-        const deleted = await tx`delete from public.narrations where id = ${id} returning id`
-        if (deleted.length === 0) {
+        if (!(await store.deleteNarration(tx, id))) {
           throw new HttpError(
             403,
             'FORBIDDEN',

@@ -1,7 +1,9 @@
 // Narration rows as the caller, plus the embedding refresh every write triggers (NARR-3/4).
+import type { ContentSource } from '../../../contracts/enums.ts'
 import type { Tx } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
+import { orgOf } from '../_shared/sql.ts'
 
 export interface NarrationRow {
   id: string
@@ -80,4 +82,115 @@ export async function refreshEmbedding(tx: Tx, id: string, text: string): Promis
   await tx`update public.narrations set embedding = ${vectorLiteral(vector)}::extensions.halfvec,
              embedding_model = ${provider.name} where id = ${id}`
   return true
+}
+
+/** The video a narration belongs to: its org (RLS: members see it), or 404. */
+export async function mediaOf(tx: Tx, mediaAssetId: string) {
+  return { org_id: await orgOf(tx, 'media_assets', mediaAssetId, 'Video not found.') }
+}
+
+export interface ListFilter {
+  mediaAssetId: string
+  segmentId?: string
+  source?: ContentSource
+  tag?: string
+}
+
+/** A match's narrations in time order, narrowed by segment, source and tag (NARR-6). */
+export function listNarrations(tx: Tx, q: ListFilter) {
+  const conditions = ['n.media_asset_id = $1']
+  const params: unknown[] = [q.mediaAssetId]
+  if (q.segmentId) {
+    params.push(q.segmentId)
+    conditions.push(`n.segment_id = $${params.length}`)
+  }
+  if (q.source) {
+    params.push(q.source)
+    conditions.push(`n.source_type = $${params.length}::public.content_source`)
+  }
+  if (q.tag) {
+    params.push(q.tag)
+    conditions.push(
+      `exists (select 1 from public.segment_tags t where t.segment_id = n.segment_id and t.tag_key = $${params.length})`,
+    )
+  }
+  return tx.unsafe<NarrationRow[]>(
+    `${NARRATION_SELECT} where ${conditions.join(' and ')} order by n.start_seconds nulls last, n.created_at limit 1000`,
+    params as never[],
+  )
+}
+
+export interface NewNarration {
+  id: string
+  orgId: string
+  mediaAssetId: string
+  segmentId?: string
+  authorId: string
+  text?: string
+  language: string
+  audioKey: string | null
+  audioDurationSeconds?: number
+  startSeconds?: number
+  endSeconds?: number
+}
+
+/** source_type is set by the database from the author's role (NARR-3). */
+export async function insertNarration(tx: Tx, n: NewNarration) {
+  const audio = n.audioKey !== null
+  await tx`
+    insert into public.narrations (id, org_id, media_asset_id, segment_id, author_id, input_type,
+      raw_transcript, language, audio_key, audio_duration_seconds, start_seconds, end_seconds,
+      transcription_status)
+    values (${n.id}, ${n.orgId}, ${n.mediaAssetId}, ${n.segmentId ?? null}, ${n.authorId},
+      ${audio ? 'audio' : 'text'}, ${n.text ?? ''}, ${n.language}, ${n.audioKey},
+      ${n.audioDurationSeconds ?? null}, ${n.startSeconds ?? null},
+      ${n.endSeconds ?? null}, ${audio ? 'pending' : 'done'})`
+}
+
+export interface SearchHit {
+  kind: 'narration' | 'segment_insight' | 'match_summary'
+  id: string
+  media_asset_id: string
+  segment_id: string | null
+  start_seconds: string | null
+  content: string
+  snippet: string
+  text_rank: number | null
+  vector_rank: number | null
+  score: number
+}
+
+/** B-1: hybrid (full text + vector, RRF-fused) search, with the name of each hit's match. */
+export async function search(
+  tx: Tx,
+  q: { orgId: string; q: string; mediaAssetId?: string; limit: number },
+  vector: string | null,
+) {
+  const rows = await tx<SearchHit[]>`select * from private.search_knowledge(${q.orgId}, ${q.q},
+      ${vector}::extensions.halfvec, ${q.mediaAssetId ?? null}, ${q.limit})`
+  // Hits name their match: two matches often hold notes with the same words.
+  const ids = [...new Set(rows.map((r) => r.media_asset_id))]
+  const media = await tx<{ id: string; name: string }[]>`
+    select id, name from public.media_assets where id = any(${ids}::uuid[])`
+  return { rows, names: new Map(media.map((m) => [m.id, m.name])) }
+}
+
+/** False when RLS hides the row from writes (not the author, not staff). */
+export async function markTranscriptionPending(tx: Tx, id: string) {
+  const allowed = await tx`update public.narrations set transcription_status = 'pending',
+                             transcription_error = null where id = ${id} returning id`
+  return allowed.length > 0
+}
+
+/** Replaces the text (the cleaned transcript goes with it); false when not editable. */
+export async function updateText(tx: Tx, id: string, text: string) {
+  const updated = await tx`update public.narrations set raw_transcript = ${text},
+                             clean_transcript = null where id = ${id} returning id`
+  return updated.length > 0
+}
+
+/** False when RLS kept the row (visible but not the caller's to delete). */
+export async function deleteNarration(tx: Tx, id: string) {
+  const deleted = await tx`delete from public.narrations where id = ${id} returning id`
+  return deleted.length > 0
 }

@@ -5,6 +5,7 @@ import { invalidate, keys } from '../_shared/cache.ts'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, notFound } from '../_shared/http.ts'
 import { type OrgRole, requireOrgRole } from '../_shared/orgs.ts'
+import { likeOrNull } from '../_shared/sql.ts'
 
 export interface MemberRow {
   user_id: string
@@ -67,7 +68,7 @@ export async function joinByCode(user: AuthUser, code: string) {
 export async function listMembers(user: AuthUser, orgId: string, q?: string) {
   return await readAsUser(user, async (tx) => {
     await requireOrgRole(tx, orgId, 'member')
-    const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null
+    const pattern = likeOrNull(q)
     const rows = await tx<MemberRow[]>`
       select m.user_id, m.role, m.created_at, p.username, p.name
       from public.org_members m left join public.profiles p on p.id = m.user_id

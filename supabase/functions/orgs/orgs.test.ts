@@ -1,12 +1,10 @@
 // Integration: orgs, join codes, members and the user context through the gateway.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, createOrg, platformAvailable, serviceSql, signUp } from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { api, createOrg, integration, serviceSql, signUp } from '../_shared/testing.ts'
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'ORG/AUTH: create, me, join by code, members, roles, leave, usage, stats',
   fn: async () => {
     const owner = await signUp('owner')
@@ -153,7 +151,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'ORG-1 request an org; bad input; profile settings (AUTH-5)',
   fn: async () => {
     const user = await signUp('request')
@@ -190,7 +188,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'ORG-3: a refreshed join code is stored: read back, joinable, and it retires the old one',
   fn: async () => {
     const owner = await signUp('owner')
@@ -229,4 +227,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'orgs tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'orgs tests: close pools', fn: () => closePools() })

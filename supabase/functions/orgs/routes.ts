@@ -1,8 +1,9 @@
 // `orgs`: create, read and edit orgs; join codes; members; usage and stats; org requests
 // (ORG-1…ORG-6). Permission rules are the database's; handlers shape input and output.
 import { z } from 'zod'
+import { ORG_ROLES, ORG_TYPES, ORG_VISIBILITIES } from '../../../contracts/enums.ts'
 import { getCached, invalidate, keys, TTL } from '../_shared/cache.ts'
-import { asUser, readAsUser } from '../_shared/db.ts'
+import { asUser, readAsUser, type Tx } from '../_shared/db.ts'
 import { json, noContent, notFound, parseBody, uuidParam } from '../_shared/http.ts'
 import { requireOrgRole, standingIn } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
@@ -17,19 +18,20 @@ import {
   removeMember,
   transferOwnership,
 } from './members.ts'
-import { ORG_COLUMNS, type OrgRow, toOrg } from './serialize.ts'
+import { toOrg } from './serialize.ts'
+import * as store from './store.ts'
 import { orgStats, storageUsage } from './usage.ts'
 
 const OrgName = z.string().trim().min(2, 'at least 2 characters').max(120, 'at most 120 characters')
-const OrgType = z.enum(['team', 'academy', 'personal'])
-const Role = z.enum(['owner', 'manager', 'staff', 'member'])
+const OrgType = z.enum(ORG_TYPES)
+const Role = z.enum(ORG_ROLES)
 
 const CreateOrg = z.object({ name: OrgName, type: OrgType }).strict()
 const UpdateOrg = z
   .object({
     name: OrgName.optional(),
     bio: z.string().trim().max(2000).nullable().optional(),
-    visibility: z.enum(['private', 'public']).optional(),
+    visibility: z.enum(ORG_VISIBILITIES).optional(),
   })
   .strict()
 const JoinBody = z
@@ -47,12 +49,9 @@ const OrgRequest = z
   .object({ name: OrgName, type: OrgType, message: z.string().trim().max(2000).optional() })
   .strict()
 
-async function loadOrg(orgId: string, tx: Parameters<Parameters<typeof readAsUser>[1]>[0]) {
+async function loadOrg(orgId: string, tx: Tx) {
   return await getCached(keys.org(orgId, 'org'), TTL.org, async () => {
-    const [row] = await tx.unsafe<OrgRow[]>(
-      `select ${ORG_COLUMNS} from public.organizations o where o.id = $1`,
-      [orgId],
-    )
+    const row = await store.orgById(tx, orgId)
     return row ? toOrg(row) : undefined
   })
 }
@@ -63,17 +62,7 @@ export const orgRoutes: Route[] = [
     pattern: '/',
     handler: async ({ req, user, logOrg }) => {
       const input = await parseBody(req, CreateOrg)
-      // private.create_organization makes the org, its join code and the caller's owner
-      // membership in one transaction; as an end user the caller can only create their own.
-      const row = await asUser(user, async (tx) => {
-        const [created] = await tx<{ id: string }[]>`
-          select id from private.create_organization(${input.name}, ${input.type}::public.org_type)`
-        const [org] = await tx.unsafe<OrgRow[]>(
-          `select ${ORG_COLUMNS} from public.organizations o where o.id = $1`,
-          [created!.id],
-        )
-        return org!
-      })
+      const row = await asUser(user, (tx) => store.createOrg(tx, input.name, input.type))
       logOrg(row.id)
       await invalidate(keys.user(user.id, 'me'))
       return json({ org: toOrg(row) }, 201)
@@ -93,13 +82,7 @@ export const orgRoutes: Route[] = [
     method: 'GET',
     pattern: '/requests',
     handler: async ({ user }) => {
-      const rows = await readAsUser(
-        user,
-        (tx) => tx`
-          select id, name, type::text as type, message, status::text as status, review_notes,
-                 reviewed_at, org_id, created_at
-          from public.org_requests where requested_by = ${user.id} order by created_at desc`,
-      )
+      const rows = await readAsUser(user, (tx) => store.requestsBy(tx, user.id))
       return json({ requests: rows })
     },
   },
@@ -108,13 +91,7 @@ export const orgRoutes: Route[] = [
     pattern: '/requests',
     handler: async ({ req, user }) => {
       const input = await parseBody(req, OrgRequest)
-      const [row] = await asUser(
-        user,
-        (tx) => tx`
-          insert into public.org_requests (requested_by, name, type, message)
-          values (${user.id}, ${input.name}, ${input.type}::public.org_type, ${input.message ?? null})
-          returning id, name, type::text as type, message, status::text as status, created_at`,
-      )
+      const row = await asUser(user, (tx) => store.insertRequest(tx, user.id, input))
       return json({ request: row }, 201)
     },
   },
@@ -143,21 +120,7 @@ export const orgRoutes: Route[] = [
       const patch = await parseBody(req, UpdateOrg)
       const row = await asUser(user, async (tx) => {
         await requireOrgRole(tx, orgId, 'owner')
-        const [org] = await tx.unsafe<OrgRow[]>(
-          `update public.organizations o set
-             name = coalesce($2, o.name),
-             bio = case when $3 then $4 else o.bio end,
-             visibility = coalesce($5::public.org_visibility, o.visibility)
-           where o.id = $1 returning ${ORG_COLUMNS}`,
-          [
-            orgId,
-            patch.name ?? null,
-            patch.bio !== undefined,
-            patch.bio ?? null,
-            patch.visibility ?? null,
-          ],
-        )
-        return org
+        return await store.updateOrg(tx, orgId, patch)
       })
       if (!row) throw notFound('Organization not found.')
       await invalidate(keys.org(orgId, 'org'))

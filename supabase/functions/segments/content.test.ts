@@ -1,44 +1,25 @@
-// Integration: segments, narrations and tags through the gateway (SEG-1…3, NARR-1…6, TAG-1…3).
+// Integration: segments, narrations and tags through the gateway (SEG-1…3, NARR-1…6, TAG-1…3);
+// export is in export.test.ts, insights in ../insights/segment-insight.test.ts.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { uuidv7 } from '../_shared/ids.ts'
-import {
-  addMember,
-  api,
-  createOrg,
-  platformAvailable,
-  serviceSql,
-  signUp,
-  type TestUser,
-} from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { api, clubWithMatch, integration, type TestUser } from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let orgId: string, mediaId: string
 
 async function setup() {
   if (mediaId) return
-  coach = await signUp('segcoach')
-  player = await signUp('segplayer')
-  outsider = await signUp('segout')
-  orgId = (await createOrg(coach, 'Content Club')).id
-  await addMember(orgId, player, 'member')
-  await createOrg(outsider, 'Elsewhere')
-  mediaId = uuidv7()
-  // A transcoded match of 600 s, as the worker leaves it.
-  await serviceSql(
-    (
-      sql,
-    ) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status, file_name,
-      content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-      values (${mediaId}, ${orgId}, ${coach.id}, 'Final', 'match', 'complete', 'final.mp4', 'video/mp4', 10,
-        ${`orgs/${orgId}/media/${mediaId}/`}, ${`orgs/${orgId}/media/${mediaId}/original/source.mp4`}, 600, true)`,
-  )
+  ;({ coach, player, outsider, orgId, mediaId } = await clubWithMatch({
+    prefix: 'seg',
+    club: 'Content Club',
+    outsiderClub: 'Elsewhere',
+    // A transcoded match of 600 s, as the worker leaves it.
+    match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
+  }))
 }
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'SEG-1/2/3: create, clamp, member segments, from recording, edit, bulk delete',
   fn: async () => {
     await setup()
@@ -138,7 +119,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'NARR: text and voice narrations, visible transcription failure, edit rules, hybrid search',
   fn: async () => {
     await setup()
@@ -272,7 +253,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'TAG: taxonomy, idempotent staff and identity tags, self-tag, suggestions reviewed',
   fn: async () => {
     await setup()
@@ -357,120 +338,4 @@ Deno.test({
   },
 })
 
-Deno.test({
-  ...opts,
-  name: 'MEDIA-6: export segments, tags and narrations as JSON and CSV; MP4 clip job once',
-  fn: async () => {
-    await setup()
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 540, endSeconds: 560 },
-    })
-    const segmentId = seg.body.segment.id
-    await api('tags', {
-      token: coach.token,
-      body: { segmentId, tagType: 'context', tagKey: 'scrum' },
-    })
-    await api('narrations', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, segmentId, text: 'Scrum, "dominant" push', startSeconds: 545 },
-    })
-    const asJson = await api(`media/${mediaId}/export`, { token: player.token })
-    assert.equal(asJson.status, 200)
-    const exported = asJson.body.segments.find((s: { id: string }) => s.id === segmentId)
-    assert.deepEqual(exported.tags, ['context:scrum'])
-    assert.equal(exported.narrations[0].text, 'Scrum, "dominant" push')
-    const asCsv = await api(`media/${mediaId}/export?format=csv`, { token: player.token })
-    assert.equal(asCsv.status, 200)
-    assert.match(asCsv.headers.get('content-type') ?? '', /text\/csv/)
-    assert.match(String(asCsv.body), /context:scrum,545,.*,"Scrum, ""dominant"" push"/)
-    assert.equal((await api(`media/${mediaId}/export`, { token: outsider.token })).status, 404)
-
-    const first = await api(`media/${mediaId}/segments/${segmentId}/mp4`, {
-      token: coach.token,
-      method: 'POST',
-    })
-    assert.equal(first.status, 202, JSON.stringify(first.body))
-    assert.equal(first.body.state, 'queued')
-    const again = await api(`media/${mediaId}/segments/${segmentId}/mp4`, {
-      token: coach.token,
-      method: 'POST',
-    })
-    assert.equal(again.body.jobId, first.body.jobId)
-    assert.equal(
-      (
-        await api(`media/${mediaId}/segments/${segmentId}/mp4`, {
-          token: player.token,
-          method: 'POST',
-        })
-      ).status,
-      403,
-    )
-  },
-})
-
-Deno.test({
-  ...opts,
-  name: 'AI-1..4: segment insight (cached, stale on growth), coach audio, match intelligence, ask',
-  fn: async () => {
-    await setup()
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 460, endSeconds: 480 },
-    })
-    const segmentId = seg.body.segment.id
-    await api('narrations', {
-      token: coach.token,
-      body: {
-        mediaAssetId: mediaId,
-        segmentId,
-        text: 'Strong carry through contact at the breakdown',
-      },
-    })
-    const first = await api(`insights/segments/${segmentId}`, { token: player.token })
-    assert.equal(first.status, 200, JSON.stringify(first.body))
-    assert.equal(first.body.generated, true)
-    assert.ok(first.body.insight.headline.length > 0)
-    const cached = await api(`insights/segments/${segmentId}`, { token: player.token })
-    assert.equal(cached.body.generated, false)
-    await api('narrations', {
-      token: player.token,
-      body: { mediaAssetId: mediaId, segmentId, text: 'I carried but lost the ball in contact' },
-    })
-    const refreshed = await api(`insights/segments/${segmentId}`, { token: player.token })
-    assert.equal(refreshed.body.generated, true)
-    assert.equal(refreshed.body.insight.narrationCount, 2)
-    assert.equal(
-      (await api(`insights/segments/${segmentId}`, { token: outsider.token })).status,
-      404,
-    )
-
-    const audio = await api(`insights/segments/${segmentId}/audio`, {
-      token: player.token,
-      method: 'POST',
-    })
-    assert.equal(audio.status, 200, JSON.stringify(audio.body))
-    const bytes = new Uint8Array(await (await fetch(audio.body.audioUrl)).arrayBuffer())
-    assert.equal(bytes[0], 0xff)
-
-    const intel = await api(`insights/matches/${mediaId}`, { token: player.token })
-    assert.equal(intel.status, 200, JSON.stringify(intel.body))
-    assert.equal(intel.body.intelligence.level, 'light')
-    const ask = await api(`insights/matches/${mediaId}/ask`, {
-      token: player.token,
-      body: { question: 'How did we carry into contact?' },
-    })
-    assert.equal(ask.status, 200, JSON.stringify(ask.body))
-    assert.ok(ask.body.evidence.length > 0)
-    // The rule itself is unit-tested (insights/rules.test.ts); here it must be applied.
-    assert.equal(ask.body.confidence, ask.body.evidence.length < 5 ? 'low' : 'medium')
-    assert.ok(ask.body.evidence[0].text.toLowerCase().includes('carr'))
-    assert.ok(ask.body.recommendedSegmentIds.includes(segmentId))
-    assert.equal(
-      (await api(`insights/matches/${mediaId}/ask`, { token: player.token, body: {} })).status,
-      400,
-    )
-  },
-})
-
-Deno.test({ ...opts, name: 'content tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'content tests: close pools', fn: () => closePools() })

@@ -15,12 +15,15 @@ import {
 } from './rules.ts'
 import {
   candidatesFor,
+  deleteSegments,
   insertSegment,
   mediaFor,
-  SEGMENT_SELECT,
+  orgsOfSegments,
   segmentById,
-  type SegmentRow,
+  segmentsOf,
+  setEnd,
   toSegment,
+  updateSegment,
 } from './store.ts'
 
 const Seconds = z.number({ message: 'must be a number of seconds' }).min(0).max(86_400)
@@ -63,14 +66,7 @@ export const segmentRoutes: Route[] = [
       const rows = await readAsUser(user, async (tx) => {
         const media = await mediaFor(tx, q.mediaAssetId)
         await requireOrgRole(tx, media.orgId, 'member')
-        return await tx.unsafe<SegmentRow[]>(
-          `${SEGMENT_SELECT} where s.media_asset_id = $1 ${
-            q.empty === 'true'
-              ? 'and not exists (select 1 from public.narrations n where n.segment_id = s.id)'
-              : ''
-          } order by s.start_seconds, s.id`,
-          [q.mediaAssetId],
-        )
+        return await segmentsOf(tx, q.mediaAssetId, q.empty === 'true')
       })
       return json({ items: rows.map(toSegment) })
     },
@@ -132,7 +128,7 @@ export const segmentRoutes: Route[] = [
             media.duration,
           )
           if (range.end !== Number(existing.end_seconds) && standing.role !== 'member') {
-            await tx`update public.segments set end_seconds = ${range.end} where id = ${existing.id}`
+            await setEnd(tx, existing.id, range.end)
           }
           return {
             segment: toSegment(await segmentById(tx, existing.id)),
@@ -183,12 +179,8 @@ export const segmentRoutes: Route[] = [
     handler: async ({ req, user }) => {
       const { ids } = await parseBody(req, BulkDelete)
       const deleted = await asUser(user, async (tx) => {
-        const rows = await tx<{ org_id: string }[]>`
-          select distinct org_id from public.segments where id = any(${ids}::uuid[])`
-        for (const row of rows) await requireOrgRole(tx, row.org_id, 'staff')
-        const result =
-          await tx`delete from public.segments where id = any(${ids}::uuid[]) returning id`
-        return result.length
+        for (const orgId of await orgsOfSegments(tx, ids)) await requireOrgRole(tx, orgId, 'staff')
+        return await deleteSegments(tx, ids)
       })
       return json({ deleted })
     },
@@ -226,10 +218,7 @@ export const segmentRoutes: Route[] = [
             'The end must come after the start, at least 6 s later.',
           )
         }
-        await tx`update public.segments set start_seconds = ${range.start}, end_seconds = ${range.end},
-                   title = case when ${patch.title !== undefined} then ${patch.title ?? null} else title end
-                 where id = ${existing.id}`
-        return await segmentById(tx, existing.id)
+        return await updateSegment(tx, existing.id, { ...range, title: patch.title })
       })
       return json({ segment: toSegment(row) })
     },
@@ -241,7 +230,7 @@ export const segmentRoutes: Route[] = [
       await asUser(user, async (tx) => {
         const existing = await segmentById(tx, uuidParam(params.segmentId))
         await requireOrgRole(tx, existing.org_id, 'staff')
-        await tx`delete from public.segments where id = ${existing.id}`
+        await deleteSegments(tx, [existing.id])
       })
       return noContent()
     },

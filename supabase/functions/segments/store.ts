@@ -91,3 +91,43 @@ export async function insertSegment(
     returning id`
   return await segmentById(tx, created!.id)
 }
+
+/** A video's segments in time order; `emptyOnly` keeps those without a narration. */
+export function segmentsOf(tx: Tx, mediaAssetId: string, emptyOnly: boolean) {
+  return tx.unsafe<SegmentRow[]>(
+    `${SEGMENT_SELECT} where s.media_asset_id = $1 ${
+      emptyOnly
+        ? 'and not exists (select 1 from public.narrations n where n.segment_id = s.id)'
+        : ''
+    } order by s.start_seconds, s.id`,
+    [mediaAssetId],
+  )
+}
+
+export async function setEnd(tx: Tx, id: string, end: number) {
+  await tx`update public.segments set end_seconds = ${end} where id = ${id}`
+}
+
+export async function updateSegment(
+  tx: Tx,
+  id: string,
+  u: { start: number; end: number; title?: string | null },
+): Promise<SegmentRow> {
+  await tx`update public.segments set start_seconds = ${u.start}, end_seconds = ${u.end},
+             title = case when ${u.title !== undefined} then ${u.title ?? null} else title end
+           where id = ${id}`
+  return await segmentById(tx, id)
+}
+
+/** The orgs the given segments belong to (as far as the caller sees them). */
+export async function orgsOfSegments(tx: Tx, ids: string[]) {
+  const rows = await tx<{ org_id: string }[]>`
+    select distinct org_id from public.segments where id = any(${ids}::uuid[])`
+  return rows.map((r) => r.org_id)
+}
+
+/** How many were deleted (RLS keeps what the caller may not delete). */
+export async function deleteSegments(tx: Tx, ids: string[]) {
+  const result = await tx`delete from public.segments where id = any(${ids}::uuid[]) returning id`
+  return result.length
+}

@@ -3,37 +3,19 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { uuidv7 } from '../_shared/ids.ts'
-import {
-  addMember,
-  api,
-  createOrg,
-  platformAvailable,
-  serviceSql,
-  signUp,
-  type TestUser,
-} from '../_shared/testing.ts'
-
-const opts = { ignore: !platformAvailable, sanitizeResources: false, sanitizeOps: false }
+import { api, clubWithMatch, integration, type TestUser } from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let mediaId: string
 
 async function setup() {
   if (mediaId) return
-  coach = await signUp('sugcoach')
-  player = await signUp('sugplayer')
-  outsider = await signUp('sugout')
-  const orgId = (await createOrg(coach, 'Suggestion Club')).id
-  await addMember(orgId, player, 'member')
-  await createOrg(outsider, 'Other Club')
-  mediaId = uuidv7()
-  await serviceSql(
-    (sql) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status,
-      file_name, content_type, size_bytes, storage_prefix, original_key, duration_seconds, playable)
-      values (${mediaId}, ${orgId}, ${coach.id}, 'Semi', 'match', 'complete', 's.mp4', 'video/mp4',
-        10, ${`orgs/${orgId}/media/${mediaId}/`}, ${`orgs/${orgId}/media/${mediaId}/original/source.mp4`},
-        900, true)`,
-  )
+  ;({ coach, player, outsider, mediaId } = await clubWithMatch({
+    prefix: 'sug',
+    club: 'Suggestion Club',
+    outsiderClub: 'Other Club',
+    match: { name: 'Semi', fileName: 's.mp4', durationSeconds: 900 },
+  }))
 }
 
 async function segment(start: number): Promise<string> {
@@ -56,7 +38,7 @@ interface Suggestion {
 }
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'TAG-3: ≤ 5 per type, canonical keys, not present; apply selected/all, reject; kept',
   fn: async () => {
     await setup()
@@ -165,7 +147,7 @@ Deno.test({
 })
 
 Deno.test({
-  ...opts,
+  ...integration,
   name: 'AI-1: shape, cache, staleness at max(1, 40 %), refusals and bad input',
   fn: async () => {
     await setup()
@@ -210,4 +192,4 @@ Deno.test({
   },
 })
 
-Deno.test({ ...opts, name: 'suggestions tests: close pools', fn: () => closePools() })
+Deno.test({ ...integration, name: 'suggestions tests: close pools', fn: () => closePools() })

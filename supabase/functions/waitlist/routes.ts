@@ -1,10 +1,10 @@
 // `waitlist` (WL-1): the public form. Anonymous, rate limited per IP, honeypot, duplicate-email
 // message, confirmation mail through the mail provider.
 import { z } from 'zod'
-import { asAnon } from '../_shared/db.ts'
 import { HttpError, json, parseBody } from '../_shared/http.ts'
 import { mail } from '../_shared/providers/index.ts'
 import type { Route } from '../_shared/router.ts'
+import { joinWaitlist } from './store.ts'
 
 const Join = z
   .object({
@@ -28,11 +28,7 @@ export const waitlistRoutes: Route[] = [
       // A bot gets the same answer as a person, so it learns nothing; nothing is stored or sent.
       if (input.website) return json({ ok: true }, 201)
       try {
-        await asAnon(
-          (tx) => tx`insert into public.waitlist (email, name, organization, role, message)
-                     values (${input.email}, ${input.name ?? null}, ${input.organization ?? null},
-                             ${input.role ?? null}, ${input.message ?? null})`,
-        )
+        await joinWaitlist(input)
       } catch (err) {
         if ((err as { code?: string }).code === '23505') {
           throw new HttpError(

@@ -3,6 +3,7 @@
 // batches. Idempotent: a second run finds nothing to do.
 import { asService } from '../_shared/db.ts'
 import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
+import { NARRATION_TEXT as TEXT } from '../_shared/sql.ts'
 
 export interface BackfillReport {
   model: string
@@ -12,8 +13,6 @@ export interface BackfillReport {
   /** Narrations still without a current embedding after this run (more batches, or failures). */
   remaining: number
 }
-
-const TEXT = `coalesce(nullif(n.clean_transcript, ''), n.raw_transcript)`
 
 export async function backfillEmbeddings(
   actor: string,
