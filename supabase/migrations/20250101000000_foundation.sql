@@ -143,3 +143,31 @@ begin
 end
 $$;
 revoke all on function private.forbid_org_change() from public;
+
+-- Why one helper: every org-scoped table needs the same guards, and a table that missed one would
+-- be a tenant leak. It freezes org_id, stamps updated_at, indexes org_id for the RLS lookups (when
+-- no wider index leads with it), turns RLS on and leaves no privilege for the table's own grants.
+create function private.guard_org_table(
+  p_table text,
+  p_stamp_updated_at boolean default true,
+  p_index_org_id boolean default true
+)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if p_index_org_id then
+    execute format('create index %I on public.%I (org_id)', p_table || '_org_id_idx', p_table);
+  end if;
+  if p_stamp_updated_at then
+    execute format('create trigger %I before update on public.%I for each row execute function '
+      'private.set_updated_at()', p_table || '_set_updated_at', p_table);
+  end if;
+  execute format('create trigger %I before update on public.%I for each row execute function '
+    'private.forbid_org_change()', p_table || '_forbid_org_change', p_table);
+  execute format('alter table public.%I enable row level security', p_table);
+  execute format('revoke all on table public.%I from anon, authenticated, service_role', p_table);
+end
+$$;
+revoke all on function private.guard_org_table(text, boolean, boolean) from public, anon, authenticated;

@@ -79,10 +79,9 @@ comment on table public.org_members is 'Who belongs to which organization, with 
 create index org_members_user_id_idx on public.org_members (user_id);
 create index org_members_privileged_idx on public.org_members (user_id, org_id)
   where role in ('owner', 'manager');
-alter table public.org_members enable row level security;
 -- Managers add members below their rank (policy); role changes, removal and leaving go through
 -- the private functions, which own the rank rules.
-revoke all on table public.org_members from anon, authenticated, service_role;
+select private.guard_org_table('org_members', p_stamp_updated_at => false, p_index_org_id => false);
 grant select on table public.org_members to authenticated;
 grant insert (org_id, user_id, role) on table public.org_members to authenticated;
 
@@ -363,8 +362,6 @@ $$;
 revoke all on function private.keep_an_owner() from public;
 create trigger org_members_keep_an_owner before update or delete on public.org_members
   for each row execute function private.keep_an_owner();
-create trigger org_members_forbid_org_change before update on public.org_members
-  for each row execute function private.forbid_org_change();
 
 -- Policies: org_requests -------------------------------------------------------------------------
 create policy "Users can read their own org requests" on public.org_requests

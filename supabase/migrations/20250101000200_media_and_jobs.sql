@@ -138,7 +138,6 @@ create index media_assets_uploaded_by_idx on public.media_assets (uploaded_by);
 -- The live feed (media/changes: an org's rows changed after a cursor, polled every second while a
 -- coach watches) and the media list's cache version (the org's newest change) read this.
 create index media_assets_org_updated_idx on public.media_assets (org_id, updated_at);
-alter table public.media_assets enable row level security;
 -- Staff create an upload (with the multipart upload id storage already gave it), rename, re-kind
 -- and delete. The state columns (status, progress, processing_stage) are not granted at all: a
 -- new row starts as `uploading` (the column default), and from there only the state functions
@@ -146,16 +145,12 @@ alter table public.media_assets enable row level security;
 -- fail_job for the worker). Everything else past the upload (playable, sizes after the
 -- declaration, keys, renditions, errors) is the worker's, and the storage prefix and original key
 -- are fixed at insert (media_assets_keys_in_own_prefix).
-revoke all on table public.media_assets from anon, authenticated, service_role;
+select private.guard_org_table('media_assets', p_index_org_id => false);
 grant select, delete on table public.media_assets to authenticated;
 grant insert (id, org_id, uploaded_by, name, kind, file_name, content_type, size_bytes,
   storage_prefix, original_key, upload_id) on table public.media_assets to authenticated;
 grant update (name, kind) on table public.media_assets to authenticated;
 
-create trigger media_assets_set_updated_at before update on public.media_assets
-  for each row execute function private.set_updated_at();
-create trigger media_assets_forbid_org_change before update on public.media_assets
-  for each row execute function private.forbid_org_change();
 
 -- Why: a state column has one set of writers (the state functions below), and this holds every
 -- write to it, theirs included (and an operator's hand-written update), to the transitions its
@@ -413,20 +408,15 @@ create index jobs_running_lease_idx on public.jobs (lease_expires_at) where stat
 create index jobs_finished_at_idx on public.jobs (finished_at)
   where state in ('succeeded', 'failed', 'cancelled');
 create index jobs_created_by_idx on public.jobs (created_by);
-create trigger jobs_set_updated_at before update on public.jobs
-  for each row execute function private.set_updated_at();
-create trigger jobs_forbid_org_change before update on public.jobs
-  for each row execute function private.forbid_org_change();
 -- A job follows its lease: queued → running (a claim), running → queued (retry, release, defer),
 -- running → succeeded or failed, queued or running → cancelled. A finished job stays finished.
 create trigger jobs_state_transition before update of state on public.jobs
   for each row execute function private.check_state_transition('state',
     'queued>running', 'queued>cancelled', 'running>queued', 'running>succeeded', 'running>failed',
     'running>cancelled');
-alter table public.jobs enable row level security;
 -- Staff queue a transcode (upload completion) or an export; state, lease, attempts, progress and
 -- result are the job functions' (security definer), run by the worker.
-revoke all on table public.jobs from anon, authenticated, service_role;
+select private.guard_org_table('jobs', p_index_org_id => false);
 grant select on table public.jobs to authenticated;
 grant insert (org_id, media_asset_id, type, payload, idempotency_key, created_by)
   on table public.jobs to authenticated;

@@ -84,12 +84,7 @@ create table public.groups (
 );
 comment on table public.groups is 'Named sets of org members (squads, units) used as assignment targets.';
 create index groups_created_by_idx on public.groups (created_by);
-create trigger groups_set_updated_at before update on public.groups
-  for each row execute function private.set_updated_at();
-create trigger groups_forbid_org_change before update on public.groups
-  for each row execute function private.forbid_org_change();
-alter table public.groups enable row level security;
-revoke all on table public.groups from anon, authenticated, service_role;
+select private.guard_org_table('groups', p_index_org_id => false);
 grant select, delete on table public.groups to authenticated;
 grant insert (org_id, name, description, created_by) on table public.groups to authenticated;
 grant update (name, description) on table public.groups to authenticated;
@@ -115,10 +110,7 @@ create table public.group_members (
 comment on table public.group_members is 'Which org members belong to which group.';
 create index group_members_org_user_idx on public.group_members (org_id, user_id);
 create index group_members_user_id_idx on public.group_members (user_id);
-create trigger group_members_forbid_org_change before update on public.group_members
-  for each row execute function private.forbid_org_change();
-alter table public.group_members enable row level security;
-revoke all on table public.group_members from anon, authenticated, service_role;
+select private.guard_org_table('group_members', p_stamp_updated_at => false, p_index_org_id => false);
 grant select, delete on table public.group_members to authenticated;
 grant insert (group_id, org_id, user_id) on table public.group_members to authenticated;
 select private.add_org_policies('group_members',
@@ -148,10 +140,6 @@ comment on table public.segments is 'Clips of a media asset: the unit of narrati
 create index segments_media_start_idx on public.segments (media_asset_id, start_seconds);
 create index segments_org_created_idx on public.segments (org_id, created_at desc);
 create index segments_created_by_idx on public.segments (created_by);
-create trigger segments_set_updated_at before update on public.segments
-  for each row execute function private.set_updated_at();
-create trigger segments_forbid_org_change before update on public.segments
-  for each row execute function private.forbid_org_change();
 
 -- Why: a clip cannot run past the end of its video once the duration is known (SEG-1).
 create function private.check_segment_within_media()
@@ -174,9 +162,8 @@ revoke all on function private.check_segment_within_media() from public, anon, a
 create trigger segments_within_media before insert or update of start_seconds, end_seconds, media_asset_id
   on public.segments for each row execute function private.check_segment_within_media();
 
-alter table public.segments enable row level security;
 -- The timing editor moves a clip and renames it; which match it belongs to is fixed.
-revoke all on table public.segments from anon, authenticated, service_role;
+select private.guard_org_table('segments', p_index_org_id => false);
 grant select, delete on table public.segments to authenticated;
 grant insert (org_id, media_asset_id, start_seconds, end_seconds, source, title, created_by)
   on table public.segments to authenticated;
@@ -253,10 +240,6 @@ create index narrations_transcript_tsv_idx on public.narrations using gin (trans
 -- re-ranking of a shortlist), not a global graph. An org-agnostic similarity feature would add its
 -- own index with its reader; HNSW beat IVFFlat on the sample (recall@10 0.95 vs 0.79 at
 -- probes = 10, and no training step that goes stale as rows arrive).
-create trigger narrations_set_updated_at before update on public.narrations
-  for each row execute function private.set_updated_at();
-create trigger narrations_forbid_org_change before update on public.narrations
-  for each row execute function private.forbid_org_change();
 
 -- Why: the source is a snapshot of the author's role (NARR-3), set by the database so it cannot be
 -- spoofed; an edit of the text drops the embedding so it is recomputed, never stale. It also holds
@@ -312,11 +295,10 @@ revoke all on function private.prepare_narration() from public, anon, authentica
 create trigger narrations_prepare before insert or update on public.narrations
   for each row execute function private.prepare_narration();
 
-alter table public.narrations enable row level security;
 -- The author writes the text (and its embedding, refreshed in the same transaction) and asks for a
 -- transcription; source_type is prepare_narration's, the transcript of a recording the
 -- transcription job's (prepare_narration holds the values the caller may give).
-revoke all on table public.narrations from anon, authenticated, service_role;
+select private.guard_org_table('narrations', p_index_org_id => false);
 grant select, delete on table public.narrations to authenticated;
 grant insert (id, org_id, media_asset_id, segment_id, author_id, input_type, raw_transcript,
   language, audio_key, audio_duration_seconds, start_seconds, end_seconds, transcription_status)
@@ -424,8 +406,6 @@ create index segment_tags_created_by_idx on public.segment_tags (created_by);
 -- The overview's tag aggregates look tags up by segment; the two unique indexes on segment_id are
 -- partial (taxonomy vs identity), so neither serves an unqualified segment_id lookup.
 create index segment_tags_segment_id_idx on public.segment_tags (segment_id);
-create trigger segment_tags_forbid_org_change before update on public.segment_tags
-  for each row execute function private.forbid_org_change();
 
 -- Why: only canonical keys are accepted for taxonomy tags, so filters and stats stay comparable.
 create function private.check_tag_key()
@@ -447,8 +427,7 @@ revoke all on function private.check_tag_key() from public, anon, authenticated;
 create trigger segment_tags_check_key before insert or update on public.segment_tags
   for each row execute function private.check_tag_key();
 
-alter table public.segment_tags enable row level security;
-revoke all on table public.segment_tags from anon, authenticated, service_role;
+select private.guard_org_table('segment_tags', p_stamp_updated_at => false, p_index_org_id => false);
 grant select, delete on table public.segment_tags to authenticated;
 grant insert (org_id, segment_id, tag_type, tag_key, tagged_user_id, source, created_by)
   on table public.segment_tags to authenticated;
@@ -492,11 +471,8 @@ create table public.tag_suggestions (
 comment on table public.tag_suggestions is 'AI tag suggestions per segment and their review decisions.';
 create index tag_suggestions_org_status_idx on public.tag_suggestions (org_id, status);
 create index tag_suggestions_decided_by_idx on public.tag_suggestions (decided_by);
-create trigger tag_suggestions_forbid_org_change before update on public.tag_suggestions
-  for each row execute function private.forbid_org_change();
-alter table public.tag_suggestions enable row level security;
 -- Staff generate suggestions and decide them.
-revoke all on table public.tag_suggestions from anon, authenticated, service_role;
+select private.guard_org_table('tag_suggestions', p_stamp_updated_at => false, p_index_org_id => false);
 grant select on table public.tag_suggestions to authenticated;
 grant insert (org_id, segment_id, tag_type, tag_key, taxonomy_version, confidence)
   on table public.tag_suggestions to authenticated;
@@ -525,14 +501,8 @@ create table public.segment_insights (
     references public.segments (id, org_id) on delete cascade
 );
 comment on table public.segment_insights is 'Cached AI insight per segment: headline, sentence, coach script and audio.';
-create index segment_insights_org_id_idx on public.segment_insights (org_id);
-create trigger segment_insights_set_updated_at before update on public.segment_insights
-  for each row execute function private.set_updated_at();
-create trigger segment_insights_forbid_org_change before update on public.segment_insights
-  for each row execute function private.forbid_org_change();
-alter table public.segment_insights enable row level security;
 -- Generated rows are stored by a named service step; callers only read them.
-revoke all on table public.segment_insights from anon, authenticated, service_role;
+select private.guard_org_table('segment_insights');
 grant select on table public.segment_insights to authenticated;
 select private.add_org_policies('segment_insights',
   p_select => 'Members can read their organization''s segment insights',
@@ -558,13 +528,7 @@ create table public.match_intelligence (
     references public.media_assets (id, org_id) on delete cascade
 );
 comment on table public.match_intelligence is 'Cached AI match summary: headline, lines and optional sections.';
-create index match_intelligence_org_id_idx on public.match_intelligence (org_id);
-create trigger match_intelligence_set_updated_at before update on public.match_intelligence
-  for each row execute function private.set_updated_at();
-create trigger match_intelligence_forbid_org_change before update on public.match_intelligence
-  for each row execute function private.forbid_org_change();
-alter table public.match_intelligence enable row level security;
-revoke all on table public.match_intelligence from anon, authenticated, service_role;
+select private.guard_org_table('match_intelligence');
 grant select on table public.match_intelligence to authenticated;
 select private.add_org_policies('match_intelligence',
   p_select => 'Members can read their organization''s match intelligence',

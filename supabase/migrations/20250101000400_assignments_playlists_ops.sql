@@ -21,10 +21,6 @@ create table public.assignments (
 comment on table public.assignments is 'Clip assignments from staff to the team, players or groups.';
 create index assignments_org_due_idx on public.assignments (org_id, due_at);
 create index assignments_created_by_idx on public.assignments (created_by);
-create trigger assignments_set_updated_at before update on public.assignments
-  for each row execute function private.set_updated_at();
-create trigger assignments_forbid_org_change before update on public.assignments
-  for each row execute function private.forbid_org_change();
 
 create table public.assignment_progress (
   assignment_id uuid not null,
@@ -43,8 +39,6 @@ create table public.assignment_progress (
 comment on table public.assignment_progress is 'One row per recipient of an assignment: what they watched and when they finished.';
 create index assignment_progress_user_idx on public.assignment_progress (user_id, org_id);
 create index assignment_progress_org_open_idx on public.assignment_progress (org_id) where completed_at is null;
-create trigger assignment_progress_forbid_org_change before update on public.assignment_progress
-  for each row execute function private.forbid_org_change();
 
 -- The assignments the caller receives (security definer: reading progress inside the
 -- assignments policy must not re-enter progress policies).
@@ -58,8 +52,7 @@ $$;
 revoke all on function private.my_assignment_ids() from public, anon;
 grant execute on function private.my_assignment_ids() to authenticated;
 
-alter table public.assignments enable row level security;
-revoke all on table public.assignments from anon, authenticated, service_role;
+select private.guard_org_table('assignments', p_index_org_id => false);
 grant select, delete on table public.assignments to authenticated;
 grant insert (org_id, title, description, due_at, created_by) on table public.assignments to authenticated;
 select private.add_org_policies('assignments',
@@ -72,10 +65,9 @@ create policy "Recipients can read their assignments" on public.assignments
   );
 select private.add_platform_admin_policies('assignments');
 
-alter table public.assignment_progress enable row level security;
 -- Recipients are added by private.init_assignment_progress and progress is recorded by
 -- private.record_segment_watch (both security definer): callers only read it.
-revoke all on table public.assignment_progress from anon, authenticated, service_role;
+select private.guard_org_table('assignment_progress', p_stamp_updated_at => false, p_index_org_id => false);
 grant select on table public.assignment_progress to authenticated;
 select private.add_org_policies('assignment_progress',
   p_select => 'Staff can read their organization''s assignment progress',
@@ -111,13 +103,9 @@ create table public.assignment_targets (
 comment on table public.assignment_targets is 'Who an assignment is for: the whole team, a player or a group.';
 create unique index assignment_targets_unique_idx on public.assignment_targets
   (assignment_id, target_type, coalesce(user_id, group_id, '00000000-0000-0000-0000-000000000000'::uuid));
-create index assignment_targets_org_id_idx on public.assignment_targets (org_id);
 create index assignment_targets_user_id_idx on public.assignment_targets (user_id);
 create index assignment_targets_group_id_idx on public.assignment_targets (group_id);
-create trigger assignment_targets_forbid_org_change before update on public.assignment_targets
-  for each row execute function private.forbid_org_change();
-alter table public.assignment_targets enable row level security;
-revoke all on table public.assignment_targets from anon, authenticated, service_role;
+select private.guard_org_table('assignment_targets', p_stamp_updated_at => false);
 grant select on table public.assignment_targets to authenticated;
 grant insert (assignment_id, org_id, target_type, user_id, group_id)
   on table public.assignment_targets to authenticated;
@@ -144,11 +132,7 @@ create table public.assignment_segments (
 );
 comment on table public.assignment_segments is 'The clips of an assignment, in order.';
 create index assignment_segments_segment_id_idx on public.assignment_segments (segment_id);
-create index assignment_segments_org_id_idx on public.assignment_segments (org_id);
-create trigger assignment_segments_forbid_org_change before update on public.assignment_segments
-  for each row execute function private.forbid_org_change();
-alter table public.assignment_segments enable row level security;
-revoke all on table public.assignment_segments from anon, authenticated, service_role;
+select private.guard_org_table('assignment_segments', p_stamp_updated_at => false);
 grant select on table public.assignment_segments to authenticated;
 grant insert (assignment_id, segment_id, org_id, position) on table public.assignment_segments to authenticated;
 select private.add_org_policies('assignment_segments',
@@ -177,12 +161,7 @@ create table public.playlists (
 comment on table public.playlists is 'Curated, ordered reels of segments.';
 create index playlists_org_created_idx on public.playlists (org_id, created_at desc);
 create index playlists_created_by_idx on public.playlists (created_by);
-create trigger playlists_set_updated_at before update on public.playlists
-  for each row execute function private.set_updated_at();
-create trigger playlists_forbid_org_change before update on public.playlists
-  for each row execute function private.forbid_org_change();
-alter table public.playlists enable row level security;
-revoke all on table public.playlists from anon, authenticated, service_role;
+select private.guard_org_table('playlists', p_index_org_id => false);
 grant select, delete on table public.playlists to authenticated;
 grant insert (org_id, name, description, created_by) on table public.playlists to authenticated;
 -- updated_at: adding a clip touches the playlist so lists sort by last change.
@@ -206,11 +185,7 @@ create table public.playlist_segments (
 );
 comment on table public.playlist_segments is 'The clips of a playlist, in order.';
 create index playlist_segments_segment_id_idx on public.playlist_segments (segment_id);
-create index playlist_segments_org_id_idx on public.playlist_segments (org_id);
-create trigger playlist_segments_forbid_org_change before update on public.playlist_segments
-  for each row execute function private.forbid_org_change();
-alter table public.playlist_segments enable row level security;
-revoke all on table public.playlist_segments from anon, authenticated, service_role;
+select private.guard_org_table('playlist_segments', p_stamp_updated_at => false);
 grant select, delete on table public.playlist_segments to authenticated;
 grant insert (playlist_id, segment_id, org_id, position) on table public.playlist_segments to authenticated;
 grant update (position) on table public.playlist_segments to authenticated;
@@ -230,10 +205,7 @@ create table public.playlist_tags (
 );
 comment on table public.playlist_tags is 'Free-text tags on playlists.';
 create index playlist_tags_org_tag_idx on public.playlist_tags (org_id, tag);
-create trigger playlist_tags_forbid_org_change before update on public.playlist_tags
-  for each row execute function private.forbid_org_change();
-alter table public.playlist_tags enable row level security;
-revoke all on table public.playlist_tags from anon, authenticated, service_role;
+select private.guard_org_table('playlist_tags', p_stamp_updated_at => false, p_index_org_id => false);
 grant select, delete on table public.playlist_tags to authenticated;
 grant insert (playlist_id, org_id, tag) on table public.playlist_tags to authenticated;
 select private.add_org_policies('playlist_tags',
@@ -269,10 +241,7 @@ create index viewing_sessions_org_started_idx on public.viewing_sessions (org_id
 create index viewing_sessions_media_asset_id_idx on public.viewing_sessions (media_asset_id);
 create index viewing_sessions_segment_id_idx on public.viewing_sessions (segment_id);
 create index viewing_sessions_assignment_id_idx on public.viewing_sessions (assignment_id);
-create trigger viewing_sessions_forbid_org_change before update on public.viewing_sessions
-  for each row execute function private.forbid_org_change();
-alter table public.viewing_sessions enable row level security;
-revoke all on table public.viewing_sessions from anon, authenticated, service_role;
+select private.guard_org_table('viewing_sessions', p_stamp_updated_at => false, p_index_org_id => false);
 grant select on table public.viewing_sessions to authenticated;
 grant insert (org_id, user_id, media_asset_id, segment_id, assignment_id)
   on table public.viewing_sessions to authenticated;
