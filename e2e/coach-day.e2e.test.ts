@@ -12,6 +12,7 @@ import {
   keepFailureEvidence,
   logIn,
   recordTrouble,
+  seekVideo,
   signUpApi,
   uploadInLibrary,
   videoTime,
@@ -71,6 +72,7 @@ describe("a coach's day", () => {
   })
 
   it('cuts a clip and sets its timing in the editor', async () => {
+    await seekVideo(page, 2)
     await page.getByRole('button', { name: /^New clip at/ }).click()
     await expect.poll(() => page.getByRole('status').first().innerText()).toMatch(/Clip created/)
     await page.getByLabel('Start (seconds)').fill('2')

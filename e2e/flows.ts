@@ -247,6 +247,24 @@ export async function logOut(page: Page) {
 }
 
 /** The current time of the first video matching `selector`, as the user's player shows it. */
+/**
+ * Pauses the review player and seeks it to exactly `seconds`, resolving once the video says the
+ * seek is done. Cutting "at the playhead" then depends on this position, not on how far playback
+ * or a pending seek got on a loaded machine.
+ */
+export async function seekVideo(page: Page, seconds: number): Promise<void> {
+  const video = page.getByTestId('player-video')
+  await video.evaluate(async (v: HTMLVideoElement, to: number) => {
+    v.pause()
+    if (!v.seeking && Math.abs(v.currentTime - to) < 0.01) return
+    await new Promise<void>((resolve) => {
+      v.addEventListener('seeked', () => resolve(), { once: true })
+      v.currentTime = to
+    })
+  }, seconds)
+  await expect.poll(() => videoTime(page, '[data-testid="player-video"]')).toBeCloseTo(seconds, 1)
+}
+
 export function videoTime(page: Page, selector: string): Promise<number> {
   return page.evaluate(
     (sel) => document.querySelector<HTMLVideoElement>(sel)?.currentTime ?? -1,

@@ -10,6 +10,7 @@ import {
   keepFailureEvidence,
   logIn,
   recordTrouble,
+  seekVideo,
   signUpApi,
   uploadInLibrary,
   videoTime,
@@ -41,9 +42,12 @@ const CLIPS = [
 
 const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
 
-/** Cuts a clip at the playhead through the review panel, then sets its timing and title. */
+/** Seeks to the clip's start, cuts a clip at the playhead there, then sets its timing and title. */
 async function cutClip(page: Page, clip: (typeof CLIPS)[number]) {
-  await page.getByRole('button', { name: /^New clip at/ }).click()
+  await seekVideo(page, clip.start)
+  const cut = page.getByRole('button', { name: /^New clip at/ })
+  await expect.poll(() => cut.innerText()).toBe(`New clip at ${mmss(clip.start)}`)
+  await cut.click()
   await expect.poll(() => page.getByRole('status').first().innerText()).toMatch(/^Clip created/)
   await page.getByLabel('Start (seconds)').fill(String(clip.start))
   await page.getByLabel('End (seconds)').fill(String(clip.end))

@@ -11,5 +11,9 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    // Polls wait on what the page shows. Vitest's default gives up after 1 s, which a seek or a
+    // list refresh can outlast on a loaded 2-core machine; a wait on state may take as long as it
+    // needs, and the test still fails if the state never comes.
+    expect: { poll: { timeout: 60_000, interval: 100 } },
   },
 })
