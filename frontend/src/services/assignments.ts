@@ -1,35 +1,19 @@
 import { api } from './api'
 import { getItems } from './request'
+import type {
+  Assignment,
+  AssignmentDetail,
+  AssignmentTarget,
+} from '../../../contracts/api/assignments.ts'
+
+export type {
+  Assignment,
+  AssignmentClip,
+  AssignmentDetail,
+  AssignmentTarget,
+} from '../../../contracts/api/assignments.ts'
 
 // ASG-1: the `assignments` function.
-
-export interface Assignment {
-  id: string
-  title: string
-  description: string | null
-  dueAt: string | null
-  recipients: number
-  completed: number
-  segmentCount: number
-  status: string
-}
-
-export interface AssignmentClip {
-  id: string
-  media_asset_id: string
-  start_seconds: number
-  end_seconds: number
-  title: string | null
-}
-
-export interface AssignmentDetail {
-  assignment: Assignment
-  assignees: { userId: string; username: string | null; state: string; completedSegments: number }[]
-  segments: AssignmentClip[]
-}
-
-export type AssignmentTarget =
-  { type: 'team' } | { type: 'player'; userId: string } | { type: 'group'; groupId: string }
 
 export const assignmentsApi = {
   list: (orgId: string) => getItems<Assignment>('assignments', { orgId }),

@@ -1,20 +1,10 @@
 import { api } from './api'
 import { getItems } from './request'
+import type { Group, GroupMember } from '../../../contracts/api/groups.ts'
+
+export type { Group, GroupMember } from '../../../contracts/api/groups.ts'
 
 // GRP-1: the `groups` function.
-
-export interface Group {
-  id: string
-  name: string
-  description: string | null
-  member_count: number
-}
-
-export interface GroupMember {
-  user_id: string
-  username: string | null
-  name: string | null
-}
 
 export const groupsApi = {
   list: (orgId: string) => getItems<Group>('groups', { orgId }),

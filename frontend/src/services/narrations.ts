@@ -1,43 +1,10 @@
 import { api } from './api'
 import { getItems } from './request'
-import type { SegmentSource } from '../lib/segments/seg2'
+import type { Narration, SearchHit, NewNarration } from '../../../contracts/api/narrations.ts'
+
+export type { Narration, SearchHit, NewNarration } from '../../../contracts/api/narrations.ts'
 
 // NARR-1..6: the `narrations` function, and the audio upload it presigns.
-
-export interface Narration {
-  id: string
-  segmentId: string | null
-  authorUsername: string | null
-  source: SegmentSource
-  inputType: 'text' | 'audio'
-  text: string
-  startSeconds: number | null
-  transcription: { status: string; error: string | null }
-  createdAt: string
-}
-
-/** NARR-5 / B-1: one hit of the org's hybrid search. */
-export interface SearchHit {
-  kind: 'narration' | 'segment_insight' | 'match_summary'
-  id: string
-  narrationId: string | null
-  mediaAssetId: string
-  mediaName: string | null
-  segmentId: string | null
-  startSeconds: number | null
-  text: string
-  snippet: string | null
-  score: number
-}
-
-export interface NewNarration {
-  mediaAssetId: string
-  segmentId: string
-  startSeconds: number
-  endSeconds: number
-  text?: string
-  audio?: { contentType: string; durationSeconds: number }
-}
 
 export const narrationsApi = {
   list: (mediaAssetId: string, source?: string) =>

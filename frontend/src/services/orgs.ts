@@ -1,46 +1,10 @@
 import { api } from './api'
 import type { OrgRole, OrgType, Organization } from '../lib/types'
+import type { OrgMember, JoinCode, OrgUsage, OrgStats } from '../../../contracts/api/orgs.ts'
+
+export type { OrgMember, JoinCode, OrgUsage, OrgStats } from '../../../contracts/api/orgs.ts'
 
 // ORG-1..6 and AUTH-4: the `orgs` function.
-
-export interface OrgMember {
-  userId: string
-  role: OrgRole
-  username: string | null
-  name: string | null
-  joinedAt: string
-}
-
-export interface JoinCode {
-  joinCode: string | null
-  setAt: string | null
-  expiresAt: string | null
-  expired: boolean
-}
-
-export interface OrgUsage {
-  originalsBytes: number
-  renditionsBytes: number
-  reservedBytes: number
-  usedBytes: number
-  limitBytes: number
-  percent: number
-  level: 'ok' | 'near' | 'critical' | string
-}
-
-export interface OrgStats {
-  matches: number
-  matchesLast30Days?: number
-  narrations: number
-  segments: number
-  identityTaggedSegments: number
-  wellCoveredMatches: number
-  avgNarrationsPerMatch: number
-  openAssignments: number
-  members: number
-  storage?: { usedBytes: number; reservedBytes: number; limitBytes: number }
-  [key: string]: unknown
-}
 
 const org = (orgId: string) => `orgs/${orgId}`
 

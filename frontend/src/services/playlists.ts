@@ -1,24 +1,10 @@
 import { api } from './api'
 import { getItems } from './request'
+import type { Playlist, PlaylistItem } from '../../../contracts/api/playlists.ts'
+
+export type { Playlist, PlaylistItem } from '../../../contracts/api/playlists.ts'
 
 // PL-1: the `playlists` function.
-
-export interface Playlist {
-  id: string
-  name: string
-  description: string | null
-  tags: string[]
-  segment_count: number
-}
-
-export interface PlaylistItem {
-  id: string
-  media_asset_id: string
-  start_seconds: number
-  end_seconds: number
-  title: string | null
-  media_name: string
-}
 
 export const playlistsApi = {
   list: (orgId: string) => getItems<Playlist>('playlists', { orgId }),

@@ -1,34 +1,10 @@
 import { api } from './api'
 import { getItems } from './request'
-import type { SegmentSource } from '../lib/segments/seg2'
+import type { Segment, SegmentWrite } from '../../../contracts/api/segments.ts'
+
+export type { SegmentTag, Segment, SegmentWrite } from '../../../contracts/api/segments.ts'
 
 // SEG-1..4: the `segments` function.
-
-export interface SegmentTag {
-  id: string
-  type: 'action' | 'context' | 'identity'
-  key: string | null
-  userId: string | null
-  source: string
-}
-
-export interface Segment {
-  id: string
-  mediaAssetId: string
-  startSeconds: number
-  endSeconds: number
-  source: SegmentSource
-  title: string | null
-  narrationCount: number
-  tags: SegmentTag[]
-}
-
-/** A created or sized clip; `warning` says it nearly repeats one that exists (SEG-2). */
-export interface SegmentWrite {
-  segment: Segment
-  attached?: boolean
-  warning: { code: string; segmentId: string } | null
-}
 
 export const segmentsApi = {
   list: (mediaAssetId: string, empty = false) =>

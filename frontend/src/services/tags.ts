@@ -1,27 +1,11 @@
 import { api } from './api'
 import { getItems } from './request'
 import type { SegmentTag } from './segments'
+import type { TaxonomyTag, TagSuggestion, NewTag } from '../../../contracts/api/tags.ts'
+
+export type { TaxonomyTag, TagSuggestion, NewTag } from '../../../contracts/api/tags.ts'
 
 // TAG-1..3: the `tags` function.
-
-export interface TaxonomyTag {
-  type: 'action' | 'context'
-  key: string
-  label: string
-}
-
-/** TAG-3: a tag suggested from a clip's narrations, waiting for (or past) a staff decision. */
-export interface TagSuggestion {
-  id: string
-  type: string
-  key: string
-  status: string
-  confidence: number | null
-}
-
-export type NewTag =
-  | { segmentId: string; tagType: 'action' | 'context'; tagKey: string }
-  | { segmentId: string; tagType: 'identity'; userId: string }
 
 export const tagsApi = {
   taxonomy: () => api<{ version: number; tags: TaxonomyTag[] }>('GET', 'tags/taxonomy'),

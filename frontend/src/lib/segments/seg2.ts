@@ -1,3 +1,4 @@
+import type { ContentSource } from '../../../../contracts/enums.ts'
 /**
  * SEG-2: how a narration recording becomes, or joins, a segment. Times are media seconds: the
  * playhead when recording started and stopped.
@@ -8,7 +9,8 @@
  * the coach's first words always have their lead-in.
  */
 
-export type SegmentSource = 'auto' | 'ai' | 'coach' | 'staff' | 'manager' | 'owner' | 'member'
+/** Who made a clip or note: the database's `content_source` enum. */
+export type SegmentSource = ContentSource
 
 export interface SegmentLike {
   id: string
