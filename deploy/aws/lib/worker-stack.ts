@@ -11,6 +11,7 @@ import {
   type StackProps,
   aws_applicationautoscaling as appscaling,
   aws_autoscaling as autoscaling,
+  aws_budgets as budgets,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cwActions,
   aws_ec2 as ec2,
@@ -26,9 +27,6 @@ import {
 } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
 import { TRANSCODER_REPOSITORY } from './image-repository-stack'
-import { mediaBucket } from './media-bucket'
-import { addWorkerAlarms } from './worker-alarms'
-import { workerTaskRole } from './worker-task-role'
 
 export interface WorkerStackProps extends StackProps {
   /** Image tag the service runs (CI passes the commit SHA); it must already be in ECR. */
@@ -117,11 +115,30 @@ export class WorkerStack extends Stack {
 
     // ---- Storage (only when the media bucket is on AWS) ----------------------------------------
     if (media.kind === 'aws') {
-      this.mediaBucket = mediaBucket(
-        this,
-        media.bucketName,
-        props.webOrigin ?? 'https://rugbycodex.com',
-      )
+      this.mediaBucket = new s3.Bucket(this, 'MediaBucket', {
+        bucketName: media.bucketName,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        // Resumable uploads (B-2) keep parts for a week; after that they only cost money.
+        lifecycleRules: [
+          {
+            id: 'abort-incomplete-multipart-uploads',
+            abortIncompleteMultipartUploadAfter: Duration.days(7),
+          },
+        ],
+        cors: [
+          {
+            allowedOrigins: [props.webOrigin ?? 'https://rugbycodex.com'],
+            allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+            allowedHeaders: ['*'],
+            // The browser must read each part's ETag to complete the multipart upload.
+            exposedHeaders: ['ETag'],
+            maxAge: 3600,
+          },
+        ],
+      })
     }
 
     // ---- Network and compute -----------------------------------------------------------------
@@ -227,7 +244,43 @@ export class WorkerStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     })
 
-    const taskRole = workerTaskRole(this, this.queue, this.mediaBucket)
+    const taskRole = new iam.Role(this, 'WorkerTaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: 'Transcode worker: its queue and its media keys, nothing else',
+    })
+    taskRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+          // A spot hand-back re-sends the job as a fresh message, so it spends no receive.
+          'sqs:SendMessage',
+        ],
+        resources: [this.queue.queueArn],
+      }),
+    )
+    if (this.mediaBucket) {
+      const objects = (suffix: string) =>
+        this.mediaBucket!.arnForObjects(`orgs/*/media/*/${suffix}`)
+      taskRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects('original/*')] }),
+      )
+      taskRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [objects('hls/*'), objects('poster.jpg'), objects('storyboard/*')],
+        }),
+      )
+      taskRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [this.mediaBucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': ['orgs/*'] } },
+        }),
+      )
+    }
 
     const taskDefinition = new ecs.Ec2TaskDefinition(this, 'WorkerTask', {
       family: 'rugbycodex-transcoder',
@@ -342,15 +395,124 @@ export class WorkerStack extends Stack {
       cooldown: Duration.minutes(1),
     })
 
-    addWorkerAlarms(this, {
-      queue: this.queue,
-      deadLetterQueue: this.deadLetterQueue,
-      service: this.service,
-      asg,
-      alertAction,
-      alertEmail: props.alertEmail,
-      monthlyBudgetUsd: props.monthlyBudgetUsd,
+    // ---- Alarms (SCALE-9; risk 3: transcoding capacity) -----------------------------------------
+    const alarm = (id: string, props: cloudwatch.AlarmProps) => {
+      const a = new cloudwatch.Alarm(this, id, props)
+      a.addAlarmAction(alertAction)
+      return a
+    }
+    alarm('DlqNotEmpty', {
+      alarmName: 'rugbycodex-transcode-dlq-not-empty',
+      alarmDescription:
+        'A transcode job failed three times. Runbook: deploy/runbooks/03-aws-transcoding-capacity.md',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     })
+    alarm('OldestJobWaiting', {
+      alarmName: 'rugbycodex-transcode-oldest-job-30min',
+      alarmDescription:
+        'A job has waited 30 minutes for a worker. Runbook: deploy/runbooks/03-aws-transcoding-capacity.md',
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1800,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    })
+    alarm('BacklogWithoutWorkers', {
+      alarmName: 'rugbycodex-transcode-backlog-no-workers',
+      alarmDescription:
+        'Jobs are queued but no GPU instance came up in 15 minutes (spot capacity or vCPU quota). Runbook: deploy/runbooks/03-aws-transcoding-capacity.md',
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(backlog > 0 AND instances == 0, 1, 0)',
+        usingMetrics: {
+          backlog: this.queue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+          instances: new cloudwatch.Metric({
+            namespace: 'AWS/AutoScaling',
+            metricName: 'GroupInServiceInstances',
+            dimensionsMap: { AutoScalingGroupName: asg.autoScalingGroupName },
+            period: Duration.minutes(1),
+            statistic: 'Maximum',
+          }),
+        },
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 15,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    })
+    // The plan's server thresholds, applied to the workers: CPU > 80 % for 5 minutes, memory > 90 %.
+    alarm('WorkerCpuHigh', {
+      alarmName: 'rugbycodex-transcoder-cpu-80',
+      alarmDescription:
+        'Worker CPU above 80 % for 5 minutes (NVENC should carry the encode). Runbook: deploy/runbooks/03-aws-transcoding-capacity.md',
+      metric: this.service.metricCpuUtilization({
+        period: Duration.minutes(1),
+        statistic: 'Average',
+      }),
+      threshold: 80,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    })
+    alarm('WorkerMemoryHigh', {
+      alarmName: 'rugbycodex-transcoder-memory-90',
+      alarmDescription:
+        'Worker memory above 90 % of its reservation. Runbook: deploy/runbooks/03-aws-transcoding-capacity.md',
+      metric: this.service.metricMemoryUtilization({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 90,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    })
+
+    // Risk 6 (cost overrun): a monthly AWS budget warning at 80 % actual and 100 % forecast.
+    if (props.alertEmail) {
+      const subscribers = [{ subscriptionType: 'EMAIL', address: props.alertEmail }]
+      new budgets.CfnBudget(this, 'MonthlyBudget', {
+        budget: {
+          budgetName: 'rugbycodex-monthly',
+          budgetType: 'COST',
+          timeUnit: 'MONTHLY',
+          budgetLimit: { amount: props.monthlyBudgetUsd ?? 100, unit: 'USD' },
+        },
+        notificationsWithSubscribers: [
+          {
+            notification: {
+              notificationType: 'ACTUAL',
+              comparisonOperator: 'GREATER_THAN',
+              threshold: 80,
+              thresholdType: 'PERCENTAGE',
+            },
+            subscribers,
+          },
+          {
+            notification: {
+              notificationType: 'FORECASTED',
+              comparisonOperator: 'GREATER_THAN',
+              threshold: 100,
+              thresholdType: 'PERCENTAGE',
+            },
+            subscribers,
+          },
+        ],
+      })
+    }
 
     new CfnOutput(this, 'QueueUrl', {
       value: this.queue.queueUrl,

