@@ -12,15 +12,7 @@ import type {
 } from '../../../contracts/api/admin.ts'
 import type { AdminDevice, AdminOrg } from '../../../contracts/responses.ts'
 
-export type {
-  AdminDashboard,
-  OrgRequest,
-  CreatedOrg,
-  AdminUser,
-  AdminNarration,
-  AdminMedia,
-  AdminListQuery,
-} from '../../../contracts/api/admin.ts'
+export type * from '../../../contracts/api/admin.ts'
 export type { AdminOrg } from '../../../contracts/responses.ts'
 /** TX-7: a compute device as its heartbeats describe it. */
 export type WorkerDevice = AdminDevice

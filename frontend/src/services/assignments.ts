@@ -6,12 +6,7 @@ import type {
   AssignmentTarget,
 } from '../../../contracts/api/assignments.ts'
 
-export type {
-  Assignment,
-  AssignmentClip,
-  AssignmentDetail,
-  AssignmentTarget,
-} from '../../../contracts/api/assignments.ts'
+export type * from '../../../contracts/api/assignments.ts'
 
 // ASG-1: the `assignments` function.
 

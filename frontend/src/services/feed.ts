@@ -3,7 +3,7 @@ import { getItems } from './request'
 import type { WatchReport } from '../lib/offline/watchQueue'
 import type { InboxItem, Moment, WatchAnswer } from '../../../contracts/api/feed.ts'
 
-export type { InboxItem, Moment, WatchAnswer } from '../../../contracts/api/feed.ts'
+export type * from '../../../contracts/api/feed.ts'
 
 // FEED-1 / FEED-2: the `feed` function, as a player reads it.
 

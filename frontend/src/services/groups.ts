@@ -2,7 +2,7 @@ import { api } from './api'
 import { getItems } from './request'
 import type { Group, GroupMember } from '../../../contracts/api/groups.ts'
 
-export type { Group, GroupMember } from '../../../contracts/api/groups.ts'
+export type * from '../../../contracts/api/groups.ts'
 
 // GRP-1: the `groups` function.
 

@@ -2,7 +2,7 @@ import { api } from './api'
 import { getItems } from './request'
 import type { Narration, SearchHit, NewNarration } from '../../../contracts/api/narrations.ts'
 
-export type { Narration, SearchHit, NewNarration } from '../../../contracts/api/narrations.ts'
+export type * from '../../../contracts/api/narrations.ts'
 
 // NARR-1..6: the `narrations` function, and the audio upload it presigns.
 

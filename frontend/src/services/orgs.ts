@@ -2,7 +2,7 @@ import { api } from './api'
 import type { OrgRole, OrgType, Organization } from '../lib/types'
 import type { OrgMember, JoinCode, OrgUsage, OrgStats } from '../../../contracts/api/orgs.ts'
 
-export type { OrgMember, JoinCode, OrgUsage, OrgStats } from '../../../contracts/api/orgs.ts'
+export type * from '../../../contracts/api/orgs.ts'
 
 // ORG-1..6 and AUTH-4: the `orgs` function.
 

@@ -2,7 +2,7 @@ import { api, withQuery } from './api'
 import { getItems } from './request'
 import type { MatchCoverage, OrgDashboard, MatchOverview } from '../../../contracts/api/overview.ts'
 
-export type { MatchCoverage, OrgDashboard, MatchOverview } from '../../../contracts/api/overview.ts'
+export type * from '../../../contracts/api/overview.ts'
 
 // OV-1 / OV-2: the `overview` function.
 

@@ -2,7 +2,7 @@ import { api } from './api'
 import { getItems } from './request'
 import type { Playlist, PlaylistItem } from '../../../contracts/api/playlists.ts'
 
-export type { Playlist, PlaylistItem } from '../../../contracts/api/playlists.ts'
+export type * from '../../../contracts/api/playlists.ts'
 
 // PL-1: the `playlists` function.
 

@@ -2,7 +2,7 @@ import { api } from './api'
 import { getItems } from './request'
 import type { Segment, SegmentWrite } from '../../../contracts/api/segments.ts'
 
-export type { SegmentTag, Segment, SegmentWrite } from '../../../contracts/api/segments.ts'
+export type * from '../../../contracts/api/segments.ts'
 
 // SEG-1..4: the `segments` function.
 

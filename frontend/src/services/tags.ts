@@ -3,7 +3,7 @@ import { getItems } from './request'
 import type { SegmentTag } from './segments'
 import type { TaxonomyTag, TagSuggestion, NewTag } from '../../../contracts/api/tags.ts'
 
-export type { TaxonomyTag, TagSuggestion, NewTag } from '../../../contracts/api/tags.ts'
+export type * from '../../../contracts/api/tags.ts'
 
 // TAG-1..3: the `tags` function.
 
