@@ -16,7 +16,6 @@ export async function runApiBench(): Promise<Record<string, unknown>> {
     withWorker: false,
     withSpa: false,
     withFunctions: true,
-    seedDemo: false,
     log: () => {},
   })
   const testConfig = writeTestConfig(functionsDir)

@@ -22,7 +22,6 @@ export default async function setup(project: TestProject) {
     withWorker: true,
     withSpa: true,
     withFunctions: true,
-    seedDemo: false,
     log: process.env.E2E_VERBOSE ? console.log : () => {},
   })
   project.provide('spaUrl', platform.urls.spa)

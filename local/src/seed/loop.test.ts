@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loopMediaPlaylist, loopStoryboard } from './seed-demo'
+import { loopMediaPlaylist, loopStoryboard } from './loop'
 
 // What ffmpeg's HLS muxer writes for one rung of the 60 s demo (shortened to three segments).
 const rung = [
