@@ -3,9 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { everyPortFree } from '../local/src/config'
 import { startDemoPlatform } from '../local/src/seed-demo'
-
-const everyPortFree = { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 }
 
 /** The whole platform as `npm start` runs it, on free ports, quiet. */
 const startLikeNpmStart = (dataDir: string) =>

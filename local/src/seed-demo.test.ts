@@ -4,6 +4,7 @@ import { silentLog } from './log'
 import { startPlatform, type Platform } from './platform'
 import { seedDemo, startDemoPlatform } from './seed-demo'
 import { DEMO_PASSWORD, demoUsers, extraDemoUsers } from './seed/users'
+import { everyPortFree } from './config'
 
 let platform: Platform
 let sql: postgres.Sql
@@ -11,7 +12,7 @@ let sql: postgres.Sql
 beforeAll(async () => {
   platform = await startPlatform({
     dataDir: 'memory',
-    ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+    ports: everyPortFree,
     withFunctions: true,
     log: silentLog,
   })
@@ -83,7 +84,7 @@ describe("npm start's platform (startDemoPlatform)", () => {
   it('seeds in the background only when asked, and a stop interrupts the seed quietly', async () => {
     const options = {
       dataDir: 'memory',
-      ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+      ports: everyPortFree,
       withFunctions: false,
       log: silentLog,
     }

@@ -2,13 +2,14 @@
 // multipart checks: storage-strict.test.ts). Every case here is a request real S3 answers with an
 // error; a stand-in that accepted it would let a broken presigned URL pass every test.
 import { createHash } from 'node:crypto'
-import { GetObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3'
+import { GetObjectCommand, PutObjectCommand, type S3ClientConfig } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   SPA_ORIGIN as origin,
   newUpload,
   partNumbers,
+  presignPart,
   useTestStorage,
   xmlError,
 } from './storage/testing'
@@ -102,37 +103,38 @@ describe('presigned URLs (query SigV4)', () => {
   })
 
   it('the credential scope must name this region, s3 and aws4_request; unknown keys are 403', async () => {
-    const elsewhere = client({ region: 'eu-west-1' })
-    const wrongRegion = await getSignedUrl(
-      elsewhere,
-      new GetObjectCommand({ Bucket: 'media', Key: 'probe/hello.txt' }),
-    )
+    // A presigned GET of the probe made by a client with other settings.
+    const presignedBy = async (overrides: S3ClientConfig) => {
+      const other = client(overrides)
+      try {
+        return await getSignedUrl(
+          other,
+          new GetObjectCommand({ Bucket: 'media', Key: 'probe/hello.txt' }),
+        )
+      } finally {
+        other.destroy()
+      }
+    }
+    const wrongRegion = await presignedBy({ region: 'eu-west-1' })
     const error = await xmlError(await fetch(wrongRegion))
     expect(error).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' })
     expect(error.text).toMatch(/eu-west-1/)
-    elsewhere.destroy()
 
-    const stranger = client({ credentials: { accessKeyId: 'NOBODY', secretAccessKey: 'x' } })
-    const unknownKey = await getSignedUrl(
-      stranger,
-      new GetObjectCommand({ Bucket: 'media', Key: 'probe/hello.txt' }),
-    )
+    const unknownKey = await presignedBy({
+      credentials: { accessKeyId: 'NOBODY', secretAccessKey: 'x' },
+    })
     expect(await xmlError(await fetch(unknownKey))).toMatchObject({
       status: 403,
       code: 'InvalidAccessKeyId',
     })
-    stranger.destroy()
 
-    const wrongSecret = client({ credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'nope' } })
-    const forged = await getSignedUrl(
-      wrongSecret,
-      new GetObjectCommand({ Bucket: 'media', Key: 'probe/hello.txt' }),
-    )
+    const forged = await presignedBy({
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'nope' },
+    })
     expect(await xmlError(await fetch(forged))).toMatchObject({
       status: 403,
       code: 'SignatureDoesNotMatch',
     })
-    wrongSecret.destroy()
   })
 
   it('an unsigned request to the private bucket is 403 AccessDenied', async () => {
@@ -157,17 +159,7 @@ describe('presigned part PUTs pin their Content-Length', () => {
   it('a part PUT whose length differs from the signed one is refused; the exact one passes', async () => {
     const key = 'orgs/o/media/pinned/original/source.mp4'
     const uploadId = await newUpload(fx.s3, key)
-    const url = await getSignedUrl(
-      fx.s3,
-      new UploadPartCommand({
-        Bucket: 'media',
-        Key: key,
-        UploadId: uploadId,
-        PartNumber: 1,
-        ContentLength: 1000,
-      }),
-      { expiresIn: 3600 },
-    )
+    const url = await presignPart(fx.s3, { key, uploadId, partNumber: 1, contentLength: 1000 })
     expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host')
     for (const size of [999, 1001, 10]) {
       const res = await fetch(url, {
@@ -194,10 +186,7 @@ describe('presigned part PUTs pin their Content-Length', () => {
   })
 
   it('a part for an upload that does not exist is 404 NoSuchUpload', async () => {
-    const url = await getSignedUrl(
-      fx.s3,
-      new UploadPartCommand({ Bucket: 'media', Key: 'k/none', UploadId: 'nope', PartNumber: 1 }),
-    )
+    const url = await presignPart(fx.s3, { key: 'k/none', uploadId: 'nope', partNumber: 1 })
     expect(await xmlError(await fetch(url, { method: 'PUT', body: 'x' }))).toMatchObject({
       status: 404,
       code: 'NoSuchUpload',

@@ -11,11 +11,10 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { Hash } from '@smithy/core/serde'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { newUpload, partNumbers, useTestStorage, xmlError } from './storage/testing'
+import { newUpload, partNumbers, presignPart, useTestStorage, xmlError } from './storage/testing'
 
 const MiB = 1024 * 1024
 const fx = useTestStorage('rc-s3-strict-', { maxAttempts: 1 })
@@ -144,16 +143,7 @@ describe('an interrupted part PUT leaves no part (S3 stores only whole bodies)',
     const uploadId = await newUpload(fx.s3, key)
     const sizes = [5 * MiB, 1234]
     const presign = (partNumber: number) =>
-      getSignedUrl(
-        fx.s3,
-        new UploadPartCommand({
-          Bucket: 'media',
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          ContentLength: sizes[partNumber - 1],
-        }),
-      )
+      presignPart(fx.s3, { key, uploadId, partNumber, contentLength: sizes[partNumber - 1] })
     const body = (n: number) => new Uint8Array(sizes[n - 1] as number).fill(n)
     const put1 = await fetch(await presign(1), { method: 'PUT', body: body(1) })
     expect(put1.status).toBe(200)

@@ -7,10 +7,9 @@ import {
   ListPartsCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { describe, expect, it } from 'vitest'
 
-import { SPA_ORIGIN as origin, useTestStorage } from './storage/testing'
+import { presignPart, SPA_ORIGIN as origin, useTestStorage } from './storage/testing'
 
 const fx = useTestStorage('rc-s3-')
 
@@ -29,16 +28,7 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
 
     const parts: { PartNumber: number; ETag: string }[] = []
     for (const [index, start] of [0, partSize].entries()) {
-      const url = await getSignedUrl(
-        fx.s3,
-        new UploadPartCommand({
-          Bucket: 'media',
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: index + 1,
-        }),
-        { expiresIn: 3600 },
-      )
+      const url = await presignPart(fx.s3, { key, uploadId, partNumber: index + 1 })
       const response = await fetch(url, {
         method: 'PUT',
         body: body.subarray(start, Math.min(start + partSize, body.length)),

@@ -7,8 +7,10 @@ import {
   CreateMultipartUploadCommand,
   ListPartsCommand,
   S3Client,
+  UploadPartCommand,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { afterAll, beforeAll } from 'vitest'
 import { freePort } from '../ports'
 import { startStorage, type Storage } from '../storage'
@@ -104,4 +106,22 @@ export async function partNumbers(s3: S3Client, key: string, uploadId: string): 
     new ListPartsCommand({ Bucket: 'media', Key: key, UploadId: uploadId }),
   )
   return (listed.Parts ?? []).map((p) => p.PartNumber as number)
+}
+
+/** A presigned part PUT, as the uploads function hands the browser; `contentLength` pins the size. */
+export function presignPart(
+  s3: S3Client,
+  part: { key: string; uploadId: string; partNumber: number; contentLength?: number },
+): Promise<string> {
+  return getSignedUrl(
+    s3,
+    new UploadPartCommand({
+      Bucket: 'media',
+      Key: part.key,
+      UploadId: part.uploadId,
+      PartNumber: part.partNumber,
+      ContentLength: part.contentLength,
+    }),
+    { expiresIn: 3600 },
+  )
 }
