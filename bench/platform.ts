@@ -3,37 +3,31 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startPlatform } from '../local/src/platform'
+import { everyPortFree } from '../local/src/config'
+import { startDemoPlatform } from '../local/src/seed-demo'
 
-const quiet = () => {}
-const everyPortFree = { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 }
+/** The whole platform as `npm start` runs it, on free ports, quiet. */
+const startLikeNpmStart = (dataDir: string) =>
+  startDemoPlatform({
+    dataDir,
+    ports: everyPortFree,
+    withWorker: true,
+    withSpa: true,
+    withFunctions: true,
+    seedDemo: true,
+    log: () => {},
+  })
 
 export async function runPlatformBench(): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rc-bench-platform-'))
   try {
     // First start: new database, CLI migrations, demo seed through the real pipeline.
-    const first = await startPlatform({
-      dataDir,
-      ports: everyPortFree,
-      withWorker: true,
-      withSpa: true,
-      withFunctions: true,
-      seedDemo: true,
-      log: quiet,
-    })
+    const first = await startLikeNpmStart(dataDir)
     const seeded = await first.seeding
     await first.stop()
 
     // Second start reuses the data: what a developer waits for every morning.
-    const second = await startPlatform({
-      dataDir,
-      ports: everyPortFree,
-      withWorker: true,
-      withSpa: true,
-      withFunctions: true,
-      seedDemo: true,
-      log: quiet,
-    })
+    const second = await startLikeNpmStart(dataDir)
     await second.stop()
 
     return {

@@ -1,28 +1,15 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
-import {
-  keepFailureEvidence,
-  logIn,
-  makePlatformAdmin,
-  recordTrouble,
-  signUpApi,
-  type ApiUser,
-} from './flows'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot } from './browser'
+import { type ApiUser, logIn, makePlatformAdmin, provided, signUpApi } from './flows'
+import { useBrowserSession } from './session'
 
 // Issue 6: a newcomer asks for an organization during onboarding, a platform admin approves it in
 // the admin console, and the newcomer lands in their new org as its owner (AUTH-4, ORG-1, ADM-2).
 // Then the admin creates an org directly for another user, who lands in it as owner (ORG-2).
 describe('an admin approving an org request', () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const dbUrl = inject('dbUrl')
-  const artifacts = inject('artifactsDir')
-  const trouble: string[] = []
-  let browser: Browser
-  let requesterCtx: BrowserContext
-  let adminCtx: BrowserContext
-  let captainCtx: BrowserContext
+  const { spaUrl, apiUrl, dbUrl, artifacts } = provided()
+  const session = useBrowserSession('admin')
   let page: Page
   let adminPage: Page
   let captainPage: Page
@@ -37,31 +24,9 @@ describe('an admin approving an org request', () => {
     captain = await signUpApi(apiUrl, 'captain')
     await makePlatformAdmin(dbUrl, admin)
     orgName = `Academy ${requester.username}`
-    browser = await launchBrowser()
-    requesterCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    adminCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    captainCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    page = await requesterCtx.newPage()
-    adminPage = await adminCtx.newPage()
-    captainPage = await captainCtx.newPage()
-    recordTrouble(page, 'requester', trouble)
-    recordTrouble(adminPage, 'admin', trouble)
-    recordTrouble(captainPage, 'captain', trouble)
-  })
-
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(
-        artifacts,
-        task.name,
-        { requester: page, admin: adminPage, captain: captainPage },
-        trouble,
-      )
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
+    page = await session.open('requester')
+    adminPage = await session.open('admin')
+    captainPage = await session.open('captain')
   })
 
   it('a newcomer without an org requests one from onboarding', async () => {
@@ -86,7 +51,7 @@ describe('an admin approving an org request', () => {
       .poll(() => adminPage.getByRole('heading', { level: 1 }).innerText())
       .toBe('Admin console')
     const request = adminPage.getByTestId('org-request').filter({ hasText: orgName })
-    await expect.poll(() => request.count(), { timeout: 30_000 }).toBe(1)
+    await expect.poll(() => request.count()).toBe(1)
     expect(await request.innerText()).toContain(`academy · by @${requester.username}`)
     expect(await request.innerText()).toContain('“U18 academy, 40 players.”')
     await screenshot(adminPage, artifacts, 'admin-01-request-pending')
@@ -101,7 +66,7 @@ describe('an admin approving an org request', () => {
 
   it('the requester now lands in the new org as its owner', async () => {
     await page.goto(`${spaUrl}/`)
-    await page.waitForURL(/\/orgs\/[0-9a-f-]+$/, { timeout: 30_000 })
+    await page.waitForURL(/\/orgs\/[0-9a-f-]+$/)
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(orgName)
     expect(await page.locator('header').innerText()).toContain(orgName)
 
@@ -198,7 +163,7 @@ describe('an admin approving an org request', () => {
   it('the user the admin chose lands in the new org as its owner', async () => {
     const quins = `Quins ${captain.username}`
     await logIn(captainPage, spaUrl, captain)
-    await captainPage.waitForURL(/\/orgs\/[0-9a-f-]+$/, { timeout: 30_000 })
+    await captainPage.waitForURL(/\/orgs\/[0-9a-f-]+$/)
     await expect.poll(() => captainPage.getByRole('heading', { level: 1 }).innerText()).toBe(quins)
     await captainPage.getByRole('link', { name: 'Members', exact: true }).click()
     const me = captainPage.getByRole('row').filter({ hasText: `@${captain.username}` })

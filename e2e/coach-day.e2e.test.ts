@@ -1,88 +1,40 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
-import {
-  addMemberApi,
-  type ApiUser,
-  createOrgApi,
-  fn,
-  keepFailureEvidence,
-  logIn,
-  recordTrouble,
-  seekVideo,
-  signUpApi,
-  uploadInLibrary,
-  videoTime,
-} from './flows'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot } from './browser'
+import { type ApiUser, createClub, fn, logIn, provided } from './flows'
 import { generateMatchVideo } from './media'
+import { clipRow, cutClip, narrateClip, openUploadedMatch, videoTime } from './review'
+import { useBrowserSession } from './session'
 
 // Issue 6: a coach's day, end to end in the browser — upload → cut a clip → narrate → tag →
 // search finds the narration → assign the clip to a player (MEDIA-1/3/4, SEG-1/3, NARR-1/5, TAG-2,
 // ASG-1).
 describe("a coach's day", () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const artifacts = inject('artifactsDir')
+  const { spaUrl, apiUrl, artifacts } = provided()
   const narration = 'Hooker throws long to the tail, the maul drives twenty metres to the corner'
   const assignmentTitle = 'Lineout maul review'
-  let browser: Browser
+  const clip = { start: 2, end: 8, title: 'Lineout maul' }
+  const session = useBrowserSession('coach')
   let page: Page
-  let workDir: string
   let coach: ApiUser
   let player: ApiUser
   let orgId: string
   let reviewUrl: string
-  const trouble: string[] = []
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-coach-'))
-    coach = await signUpApi(apiUrl, 'coach')
-    player = await signUpApi(apiUrl, 'player')
-    orgId = (await createOrgApi(apiUrl, coach, `Coach Day RFC ${coach.username}`)).id
-    await addMemberApi(apiUrl, coach, orgId, player)
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    recordTrouble(page, 'coach', trouble)
+    ;({ coach, player, orgId } = await createClub(apiUrl, 'Coach Day RFC'))
+    page = await session.open('coach')
     await logIn(page, spaUrl, coach)
   })
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(artifacts, task.name, { coach: page }, trouble)
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
-  })
-
   it('uploads a match and opens its review page once it has processed', async () => {
-    await page.getByRole('link', { name: 'Library', exact: true }).click()
-    await page.waitForURL(/\/library$/)
-    const row = await uploadInLibrary(page, generateMatchVideo(workDir, 10))
-    await row.getByRole('link').first().click()
-    await page.waitForURL(/\/media\/[0-9a-f-]+/)
-    reviewUrl = page.url()
-    await page.getByTestId('player-video').waitFor({ state: 'visible', timeout: 60_000 })
+    reviewUrl = await openUploadedMatch(page, generateMatchVideo(session.workDir, 10))
     await expect.poll(() => page.getByRole('heading', { name: 'Narrate' }).isVisible()).toBe(true)
   })
 
   it('cuts a clip and sets its timing in the editor', async () => {
-    await seekVideo(page, 2)
-    await page.getByRole('button', { name: /^New clip at/ }).click()
-    await expect.poll(() => page.getByRole('status').first().innerText()).toMatch(/Clip created/)
-    await page.getByLabel('Start (seconds)').fill('2')
-    await page.getByLabel('End (seconds)').fill('8')
-    await page.getByLabel('Clip title').fill('Lineout maul')
-    await page.getByRole('button', { name: 'Save timing' }).click()
-
-    await expect.poll(() => page.getByRole('status').first().innerText()).toBe('Clip timing saved.')
-    const clip = page.getByTestId('segment-row').filter({ hasText: 'Lineout maul' })
-    await expect.poll(() => clip.innerText()).toMatch(/0:02–0:08/)
+    await cutClip(page, clip)
+    await expect.poll(() => clipRow(page, clip.title).innerText()).toMatch(/0:02–0:08/)
     await expect
       .poll(() => page.getByRole('heading', { name: /^Selected clip/ }).innerText())
       .toBe('Selected clip 0:02–0:08')
@@ -90,18 +42,7 @@ describe("a coach's day", () => {
 
   it('narrates the clip by typing, from its start', async () => {
     // Choosing the clip moves the playhead to its start: the narration is timed from there.
-    await page
-      .getByTestId('segment-row')
-      .getByRole('button', { name: /Lineout maul/ })
-      .click()
-    await expect.poll(() => videoTime(page, '[data-testid="player-video"]')).toBeCloseTo(2, 0)
-    await page.getByLabel('Add to the selected clip').check()
-    await page.getByLabel('Type a narration').fill(narration)
-    await page.getByRole('button', { name: 'Save narration' }).click()
-
-    await expect
-      .poll(() => page.getByRole('status').first().innerText())
-      .toBe('Narration added to the clip 0:02–0:08.')
+    await narrateClip(page, clip, narration)
     const saved = page.getByTestId('narration').filter({ hasText: narration })
     await expect.poll(() => saved.count()).toBe(1)
     expect(await saved.innerText()).toMatch(/0:02/)
@@ -139,14 +80,14 @@ describe("a coach's day", () => {
       .getByTestId('search-result')
       .filter({ hasText: narration })
       .filter({ has: page.locator('.kind', { hasText: /^Narration$/ }) })
-    await expect.poll(() => hit.count(), { timeout: 30_000 }).toBe(1)
+    await expect.poll(() => hit.count()).toBe(1)
     await screenshot(page, artifacts, 'coach-02-search')
     await hit.getByRole('link', { name: /0:02 — open this moment/ }).click()
 
     await page.waitForURL((url) => url.href.startsWith(reviewUrl) && url.searchParams.has('t'))
-    await page.getByTestId('player-video').waitFor({ state: 'visible', timeout: 60_000 })
+    await page.getByTestId('player-video').waitFor({ state: 'visible' })
     await expect
-      .poll(() => videoTime(page, '[data-testid="player-video"]'), { timeout: 30_000 })
+      .poll(() => videoTime(page, '[data-testid="player-video"]'))
       .toBeGreaterThanOrEqual(1.9)
     await expect
       .poll(() => page.getByRole('heading', { name: /^Selected clip/ }).innerText())

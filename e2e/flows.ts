@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import postgres from 'postgres'
-import { expect } from 'vitest'
+import { expect, inject } from 'vitest'
 import { uniqueUser } from './browser'
 
 declare module 'vitest' {
@@ -16,6 +16,14 @@ declare module 'vitest' {
 // driven through the SPA.
 
 export const ANON_KEY = 'sb_publishable_rugbycodex_local'
+
+/** What global-setup provides every file: the platform's URLs and the artifacts folder. */
+export const provided = () => ({
+  spaUrl: inject('spaUrl'),
+  apiUrl: inject('apiUrl'),
+  dbUrl: inject('dbUrl'),
+  artifacts: inject('artifactsDir'),
+})
 
 export interface ApiUser extends ReturnType<typeof uniqueUser> {
   id: string
@@ -102,6 +110,30 @@ export async function createOrgApi(apiUrl: string, owner: ApiUser, name: string)
     type: 'team',
   })
   return org
+}
+
+export interface Club {
+  coach: ApiUser
+  player: ApiUser
+  orgId: string
+  orgName: string
+}
+
+/**
+ * A coach who founds `<label> <coach's username>`, and a second user (`player` unless named
+ * otherwise) who is a member of it unless `member: false` (they join later, in the test).
+ */
+export async function createClub(
+  apiUrl: string,
+  label: string,
+  options: { other?: string; member?: boolean } = {},
+): Promise<Club> {
+  const coach = await signUpApi(apiUrl, 'coach')
+  const player = await signUpApi(apiUrl, options.other ?? 'player')
+  const orgName = `${label} ${coach.username}`
+  const orgId = (await createOrgApi(apiUrl, coach, orgName)).id
+  if (options.member ?? true) await addMemberApi(apiUrl, coach, orgId, player)
+  return { coach, player, orgId, orgName }
 }
 
 /** A staff+ user adds `member` by username with a role (ORG-4). */
@@ -232,8 +264,9 @@ export async function logIn(page: Page, spaUrl: string, user: { email: string; p
     if ((await email.inputValue()) !== user.email) await email.fill(user.email)
     if ((await password.inputValue()) !== user.password) await password.fill(user.password)
     try {
-      await submit.click({ timeout: 5_000 })
-      await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 })
+      // Short deadlines on purpose: a reloaded form is filled again rather than waited out.
+      await submit.click({ timeout: 10_000 })
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 })
       return
     } catch (error) {
       if (attempt >= 3) throw error
@@ -244,32 +277,6 @@ export async function logIn(page: Page, spaUrl: string, user: { email: string; p
 export async function logOut(page: Page) {
   await page.getByRole('button', { name: 'Log out' }).click()
   await page.waitForURL(/\/login/, { timeout: 30_000 })
-}
-
-/** The current time of the first video matching `selector`, as the user's player shows it. */
-/**
- * Pauses the review player and seeks it to exactly `seconds`, resolving once the video says the
- * seek is done. Cutting "at the playhead" then depends on this position, not on how far playback
- * or a pending seek got on a loaded machine.
- */
-export async function seekVideo(page: Page, seconds: number): Promise<void> {
-  const video = page.getByTestId('player-video')
-  await video.evaluate(async (v: HTMLVideoElement, to: number) => {
-    v.pause()
-    if (!v.seeking && Math.abs(v.currentTime - to) < 0.01) return
-    await new Promise<void>((resolve) => {
-      v.addEventListener('seeked', () => resolve(), { once: true })
-      v.currentTime = to
-    })
-  }, seconds)
-  await expect.poll(() => videoTime(page, '[data-testid="player-video"]')).toBeCloseTo(seconds, 1)
-}
-
-export function videoTime(page: Page, selector: string): Promise<number> {
-  return page.evaluate(
-    (sel) => document.querySelector<HTMLVideoElement>(sel)?.currentTime ?? -1,
-    selector,
-  )
 }
 
 /**

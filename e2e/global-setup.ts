@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startPlatform } from '../local/src/platform'
+import { everyPortFree } from '../local/src/config'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,11 +19,10 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rc-e2e-'))
   const platform = await startPlatform({
     dataDir,
-    ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+    ports: everyPortFree,
     withWorker: true,
     withSpa: true,
     withFunctions: true,
-    seedDemo: false,
     log: process.env.E2E_VERBOSE ? console.log : () => {},
   })
   project.provide('spaUrl', platform.urls.spa)

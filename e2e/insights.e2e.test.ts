@@ -1,22 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
+import type { Locator, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { PHONE, screenshot } from './browser'
 import {
-  addMemberApi,
-  assignToPlayerApi,
-  createOrgApi,
-  fn,
-  keepFailureEvidence,
-  logIn,
-  recordTrouble,
-  signUpApi,
-  uploadMediaApi,
   type ApiUser,
+  assignToPlayerApi,
+  createClub,
+  fn,
+  logIn,
+  provided,
+  uploadMediaApi,
 } from './flows'
 import { generateMatchVideo } from './media'
+import { statusText, waitForPlayer } from './review'
+import { useBrowserSession } from './session'
 
 /** How far the browser got with an <audio> element: its source, readyState and duration. */
 function audioState(audio: Locator) {
@@ -36,66 +32,37 @@ const headlineWords = (headline: string) =>
 // sees it regenerated after a second narration and hears the coach script; the player assigned
 // the clip reads the same notes under it in the feed and listens to them.
 describe('clip insights and coach audio', () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const artifacts = inject('artifactsDir')
+  const { spaUrl, apiUrl, artifacts } = provided()
   const first = 'Ruck speed is too slow; the ruck needs two cleaners over the ball at once'
   const second = 'Scrum half waits at the ruck, then a box kick nobody chases'
   const assignmentTitle = 'Ruck speed review'
-  let browser: Browser
-  let coachCtx: BrowserContext
-  let playerCtx: BrowserContext
+  const session = useBrowserSession('insights')
   let page: Page
   let playerPage: Page
-  let workDir: string
   let coach: ApiUser
   let player: ApiUser
   let orgId: string
   let mediaId: string
-  const trouble: string[] = []
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-insights-'))
-    coach = await signUpApi(apiUrl, 'coach')
-    player = await signUpApi(apiUrl, 'player')
-    orgId = (await createOrgApi(apiUrl, coach, `Insight RFC ${coach.username}`)).id
-    await addMemberApi(apiUrl, coach, orgId, player)
-    mediaId = (
-      await uploadMediaApi(apiUrl, coach, orgId, generateMatchVideo(workDir, 12), 'Sat v Saints')
-    ).id
-    browser = await launchBrowser()
-    coachCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    playerCtx = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true })
-    page = await coachCtx.newPage()
-    playerPage = await playerCtx.newPage()
-    recordTrouble(page, 'coach', trouble)
-    recordTrouble(playerPage, 'player', trouble)
+    ;({ coach, player, orgId } = await createClub(apiUrl, 'Insight RFC'))
+    const file = generateMatchVideo(session.workDir, 12)
+    mediaId = (await uploadMediaApi(apiUrl, coach, orgId, file, 'Sat v Saints')).id
+    page = await session.open('coach')
+    playerPage = await session.open('player', PHONE)
     await logIn(page, spaUrl, coach)
-  })
-
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(artifacts, task.name, { coach: page, player: playerPage }, trouble)
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
   })
 
   const card = () => page.getByTestId('insight-card')
 
   it('a new clip has no insight yet, and its coach audio says why it is disabled', async () => {
     await page.goto(`${spaUrl}/orgs/${orgId}/media/${mediaId}`)
-    await page.getByTestId('player-video').waitFor({ state: 'visible', timeout: 60_000 })
+    await waitForPlayer(page)
     await expect
-      .poll(() => page.getByRole('button', { name: /^New clip at/ }).isEnabled(), {
-        timeout: 60_000,
-      })
+      .poll(() => page.getByRole('button', { name: /^New clip at/ }).isEnabled())
       .toBe(true)
     await page.getByRole('button', { name: /^New clip at/ }).click()
-    await expect.poll(() => page.getByRole('status').first().innerText()).toMatch(/Clip created/)
+    await expect.poll(() => statusText(page)).toMatch(/Clip created/)
     await expect.poll(() => page.getByTestId('segment-row').count()).toBe(1)
 
     await expect.poll(() => card().getByTestId('insight-empty').innerText()).toMatch(/No narration/)
@@ -110,14 +77,12 @@ describe('clip insights and coach audio', () => {
     await page.getByLabel('Add to the selected clip').check()
     await page.getByLabel('Type a narration').fill(first)
     await page.getByRole('button', { name: 'Save narration' }).click()
-    await expect
-      .poll(() => page.getByRole('status').first().innerText())
-      .toMatch(/^Narration added to the clip/)
+    await expect.poll(() => statusText(page)).toMatch(/^Narration added to the clip/)
 
     // The card reads the insight only once the coach can see it (a first read runs the model).
     await card().scrollIntoViewIfNeeded()
     const headline = card().getByTestId('insight-headline')
-    await expect.poll(() => headline.isVisible(), { timeout: 30_000 }).toBe(true)
+    await expect.poll(() => headline.isVisible()).toBe(true)
     const text = await headline.innerText()
     // AI-1: 3–6 words, and (offline template) the narration's most said word leads.
     expect(headlineWords(text).length).toBeGreaterThanOrEqual(3)
@@ -140,7 +105,7 @@ describe('clip insights and coach audio', () => {
     await page.getByRole('button', { name: 'Save narration' }).click()
 
     await expect
-      .poll(() => card().getByTestId('insight-note').innerText(), { timeout: 30_000 })
+      .poll(() => card().getByTestId('insight-note').innerText())
       .toBe('Insight regenerated from 2 narrations (was 1).')
     expect(await card().getByTestId('insight-meta').innerText()).toMatch(/from 2 narrations$/)
     expect(await card().getByTestId('insight-summary').innerText()).toMatch(/^2 note\(s\)/)
@@ -150,10 +115,8 @@ describe('clip insights and coach audio', () => {
   it('plays the coach audio: the <audio> element gets the file and loads it', async () => {
     await card().getByRole('button', { name: 'Play coach audio' }).click()
     const audio = card().getByTestId('coach-audio')
-    await expect.poll(() => audio.count(), { timeout: 30_000 }).toBe(1)
-    await expect
-      .poll(async () => (await audioState(audio)).readyState, { timeout: 30_000 })
-      .toBeGreaterThanOrEqual(1)
+    await expect.poll(() => audio.count()).toBe(1)
+    await expect.poll(async () => (await audioState(audio)).readyState).toBeGreaterThanOrEqual(1)
     const state = await audioState(audio)
     expect(state.src).toMatch(/insights\/.+\.mp3/)
     expect(state.error).toBeNull()
@@ -182,15 +145,13 @@ describe('clip insights and coach audio', () => {
     const viewer = playerPage.getByRole('region', { name: 'Clip viewer' })
     const notes = viewer.getByTestId('feed-insight')
     await expect
-      .poll(() => notes.getByTestId('feed-insight-headline').innerText(), { timeout: 30_000 })
+      .poll(() => notes.getByTestId('feed-insight-headline').innerText())
       .toMatch(/^ruck\b/)
     expect(await notes.getByTestId('feed-insight-script').innerText()).toContain('Ruck speed')
 
     await notes.getByRole('button', { name: /Listen to coach/ }).click()
     const audio = notes.getByTestId('coach-audio')
-    await expect
-      .poll(async () => (await audioState(audio)).readyState, { timeout: 30_000 })
-      .toBeGreaterThanOrEqual(1)
+    await expect.poll(async () => (await audioState(audio)).readyState).toBeGreaterThanOrEqual(1)
     expect((await audioState(audio)).duration).toBeGreaterThan(0)
     // The phone layout stays inside the screen: nothing scrolls sideways.
     expect(
@@ -205,12 +166,10 @@ describe('clip insights and coach audio', () => {
   it('offline, a saved clip still plays and the notes say they wait for a connection', async () => {
     const viewer = playerPage.getByRole('region', { name: 'Clip viewer' })
     await viewer.getByRole('button', { name: 'Save for offline' }).click()
-    await expect
-      .poll(() => playerPage.getByTestId('saved-offline').isVisible(), { timeout: 60_000 })
-      .toBe(true)
+    await expect.poll(() => playerPage.getByTestId('saved-offline').isVisible()).toBe(true)
     await viewer.getByRole('button', { name: 'Close viewer' }).click()
 
-    await playerCtx.setOffline(true)
+    await playerPage.context().setOffline(true)
     await expect.poll(() => playerPage.getByTestId('offline-banner').isVisible()).toBe(true)
     await playerPage.getByRole('tab', { name: /Saved offline/ }).click()
     await playerPage
@@ -218,17 +177,15 @@ describe('clip insights and coach audio', () => {
       .filter({ hasText: assignmentTitle })
       .getByRole('button', { name: /^Play saved clip/ })
       .click()
-    await expect
-      .poll(() => viewer.innerText(), { timeout: 30_000 })
-      .toContain('Playing the copy saved on this device.')
+    await expect.poll(() => viewer.innerText()).toContain('Playing the copy saved on this device.')
     const notes = viewer.getByTestId('feed-insight')
     expect(await notes.innerText()).toBe('Coach notes for this clip load when you are back online.')
     expect(await viewer.getByRole('alert').count()).toBe(0)
     await screenshot(playerPage, artifacts, 'insights-05-feed-offline-360')
 
-    await playerCtx.setOffline(false)
+    await playerPage.context().setOffline(false)
     await expect
-      .poll(() => notes.getByTestId('feed-insight-headline').innerText(), { timeout: 30_000 })
+      .poll(() => notes.getByTestId('feed-insight-headline').innerText())
       .toMatch(/^ruck\b/)
   })
 })

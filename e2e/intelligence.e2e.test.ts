@@ -1,21 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
-import {
-  type ApiUser,
-  createOrgApi,
-  keepFailureEvidence,
-  logIn,
-  recordTrouble,
-  seekVideo,
-  signUpApi,
-  uploadInLibrary,
-  videoTime,
-} from './flows'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot } from './browser'
+import { type ApiUser, createOrgApi, logIn, provided, signUpApi } from './flows'
 import { generateMatchVideo } from './media'
+import { cutClip, mmss, narrateClip, openUploadedMatch, videoTime, waitForPlayer } from './review'
+import { useBrowserSession } from './session'
 
 // Issue 8's acceptance chain in the browser, offline: narrate → transcript → search hit → match
 // intelligence (AI-2) → ask the match with cited evidence and clips (AI-4) → open a clip.
@@ -40,98 +29,38 @@ const CLIPS = [
   },
 ] as const // the review panel's minimum clip is 6 s
 
-const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`
-
-/** Seeks to the clip's start, cuts a clip at the playhead there, then sets its timing and title. */
-async function cutClip(page: Page, clip: (typeof CLIPS)[number]) {
-  await seekVideo(page, clip.start)
-  const cut = page.getByRole('button', { name: /^New clip at/ })
-  await expect.poll(() => cut.innerText()).toBe(`New clip at ${mmss(clip.start)}`)
-  await cut.click()
-  await expect.poll(() => page.getByRole('status').first().innerText()).toMatch(/^Clip created/)
-  await page.getByLabel('Start (seconds)').fill(String(clip.start))
-  await page.getByLabel('End (seconds)').fill(String(clip.end))
-  await page.getByLabel('Clip title').fill(clip.title)
-  await page.getByRole('button', { name: 'Save timing' }).click()
-  await expect.poll(() => page.getByRole('status').first().innerText()).toBe('Clip timing saved.')
-  await expect
-    .poll(() => page.getByTestId('segment-row').filter({ hasText: clip.title }).innerText())
-    .toContain(`${mmss(clip.start)}–${mmss(clip.end)}`)
-}
-
-/** Chooses the clip (the playhead moves to its start) and types a narration into it. */
-async function narrateClip(page: Page, clip: (typeof CLIPS)[number]) {
-  await page
-    .getByTestId('segment-row')
-    .getByRole('button', { name: new RegExp(clip.title) })
-    .click()
-  // The note is timed from the panel's playhead, which follows the video once its seek is done.
-  await expect
-    .poll(() => page.getByRole('button', { name: /^New clip at/ }).innerText())
-    .toBe(`New clip at ${mmss(clip.start)}`)
-  await page.getByLabel('Add to the selected clip').check()
-  await page.getByLabel('Type a narration').fill(clip.note)
-  await page.getByRole('button', { name: 'Save narration' }).click()
-  await expect
-    .poll(() => page.getByRole('status').first().innerText())
-    .toBe(`Narration added to the clip ${mmss(clip.start)}–${mmss(clip.end)}.`)
-}
-
 describe('match intelligence and ask-the-match', () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const artifacts = inject('artifactsDir')
-  let browser: Browser
+  const { spaUrl, apiUrl, artifacts } = provided()
+  const session = useBrowserSession('intel')
   let page: Page
-  let workDir: string
   let coach: ApiUser
   let reviewUrl: string
-  const trouble: string[] = []
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-intel-'))
     coach = await signUpApi(apiUrl, 'coach')
     await createOrgApi(apiUrl, coach, `Intelligence RFC ${coach.username}`)
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    recordTrouble(page, 'coach', trouble)
+    page = await session.open('coach')
     await logIn(page, spaUrl, coach)
   })
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(artifacts, task.name, { coach: page }, trouble)
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
-  })
-
   it('uploads a match, whose overview has no intelligence yet', async () => {
-    await page.getByRole('link', { name: 'Library', exact: true }).click()
-    await page.waitForURL(/\/library$/)
-    const row = await uploadInLibrary(page, generateMatchVideo(workDir, 22))
-    await row.getByRole('link').first().click()
-    await page.waitForURL(/\/media\/[0-9a-f-]+$/)
-    reviewUrl = page.url()
+    reviewUrl = await openUploadedMatch(page, generateMatchVideo(session.workDir, 22))
 
     await page.getByRole('link', { name: 'Match overview' }).click()
     await page.waitForURL(/\/overview$/)
     const card = page.getByTestId('match-intelligence')
     await expect
-      .poll(() => card.innerText(), { timeout: 30_000 })
+      .poll(() => card.innerText())
       .toContain('No narrations yet — narrate clips to get a summary')
     await card.getByRole('link', { name: 'Open the match to narrate clips' }).click()
     await page.waitForURL(reviewUrl)
-    await page.getByTestId('player-video').waitFor({ state: 'visible', timeout: 60_000 })
+    await waitForPlayer(page)
   })
 
   it('cuts three clips and narrates each by typing; the notes become transcripts', async () => {
     for (const clip of CLIPS) {
       await cutClip(page, clip)
-      await narrateClip(page, clip)
+      await narrateClip(page, clip, clip.note)
     }
     for (const clip of CLIPS) {
       const saved = page.getByTestId('narration').filter({ hasText: clip.note })
@@ -150,7 +79,7 @@ describe('match intelligence and ask-the-match', () => {
     // its match's name.
     const first = page.getByTestId('search-result').first()
     await expect
-      .poll(() => first.innerText(), { timeout: 30_000 })
+      .poll(() => first.innerText())
       .toMatch(/^Narration\s+e2e-match\s+0:01 — open this moment\s+Crooked lineout throw again/i)
   })
 
@@ -160,7 +89,7 @@ describe('match intelligence and ask-the-match', () => {
     await page.waitForURL(/\/overview$/)
     const card = page.getByTestId('match-intelligence')
     const headline = card.getByTestId('intelligence-headline')
-    await headline.waitFor({ state: 'visible', timeout: 60_000 })
+    await headline.waitFor({ state: 'visible' })
     expect((await headline.innerText()).trim()).not.toBe('')
     // Three notes is a light summary: one line, no sections.
     expect(await card.getByTestId('intelligence-level').innerText()).toBe(
@@ -184,7 +113,7 @@ describe('match intelligence and ask-the-match', () => {
     await field.fill('what went wrong at the lineout?')
     await field.press('Enter')
     const answer = ask.getByTestId('answer')
-    await answer.waitFor({ state: 'visible', timeout: 60_000 })
+    await answer.waitFor({ state: 'visible' })
     expect((await answer.getByTestId('answer-text').innerText()).trim()).not.toBe('')
 
     const cited = answer.getByTestId('cited-evidence').getByTestId('evidence')
@@ -220,14 +149,12 @@ describe('match intelligence and ask-the-match', () => {
     await page.waitForURL(
       (url) => url.href.startsWith(reviewUrl) && url.searchParams.has('segment'),
     )
-    await page.getByTestId('player-video').waitFor({ state: 'visible', timeout: 60_000 })
+    await page.getByTestId('player-video').waitFor({ state: 'visible' })
     await expect
-      .poll(() => page.getByRole('heading', { name: /^Selected clip/ }).innerText(), {
-        timeout: 30_000,
-      })
+      .poll(() => page.getByRole('heading', { name: /^Selected clip/ }).innerText())
       .toBe(`Selected clip ${mmss(CLIPS[0].start)}–${mmss(CLIPS[0].end)}`)
     await expect
-      .poll(() => videoTime(page, '[data-testid="player-video"]'), { timeout: 30_000 })
+      .poll(() => videoTime(page, '[data-testid="player-video"]'))
       .toBeGreaterThanOrEqual(CLIPS[0].start - 0.1)
     await screenshot(page, artifacts, 'intelligence-1280-player-from-clip')
   })

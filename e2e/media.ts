@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** A short "match": 1280x720 test pattern with a tone, enough for a two-rung ladder. */
-export function generateMatchVideo(dir: string, seconds = 8): string {
-  const file = join(dir, 'e2e-match.mp4')
+/** ffmpeg writing `file`: a 1280x720 test pattern with a tone for `seconds`, H.264 + AAC. */
+function encodeTestMatch(file: string, seconds: number, videoRate: string[] = []) {
   execFileSync('ffmpeg', [
     '-hide_banner',
     '-loglevel',
@@ -24,6 +23,7 @@ export function generateMatchVideo(dir: string, seconds = 8): string {
     'ultrafast',
     '-pix_fmt',
     'yuv420p',
+    ...videoRate,
     '-c:a',
     'aac',
     '-shortest',
@@ -32,32 +32,18 @@ export function generateMatchVideo(dir: string, seconds = 8): string {
   return file
 }
 
+/** A short "match": 1280x720 test pattern with a tone, enough for a two-rung ladder. */
+export function generateMatchVideo(dir: string, seconds = 8): string {
+  return encodeTestMatch(join(dir, 'e2e-match.mp4'), seconds)
+}
+
 /**
  * A short match big enough for three 10 MiB upload parts (about 23 MiB: two full parts and a
  * smaller last one), at a constant bitrate so its size does not depend on the encoder's mood.
  */
 export function generateMultiPartVideo(dir: string): string {
-  const file = join(dir, 'e2e-long-upload.mp4')
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=1280x720:rate=25:duration=8',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=8',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    // CBR with filler: 24 Mbit/s for 8 s, whatever the picture.
+  // CBR with filler: 24 Mbit/s for 8 s, whatever the picture.
+  return encodeTestMatch(join(dir, 'e2e-long-upload.mp4'), 8, [
     '-b:v',
     '24M',
     '-minrate',
@@ -68,12 +54,7 @@ export function generateMultiPartVideo(dir: string): string {
     '4M',
     '-x264-params',
     'nal-hrd=cbr',
-    '-c:a',
-    'aac',
-    '-shortest',
-    file,
   ])
-  return file
 }
 
 /** What a coach gets when they rename a document to .mp4. */

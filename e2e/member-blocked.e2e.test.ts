@@ -1,34 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot } from './browser'
 import {
-  addMemberApi,
-  callFn,
-  createOrgApi,
-  createSegmentApi,
-  keepFailureEvidence,
-  logIn,
-  recordTrouble,
-  signUpApi,
-  uploadMediaApi,
   type ApiUser,
+  callFn,
+  createClub,
+  createSegmentApi,
+  logIn,
+  provided,
+  uploadMediaApi,
 } from './flows'
 import { generateMatchVideo } from './media'
+import { useBrowserSession } from './session'
 
 // Issue 6: a member (player) sees and plays the org's video but none of the staff tools; a staff
 // screen opened by URL says so plainly; and the API refuses the same actions on its own.
 describe('a member blocked from staff-only screens', () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const artifacts = inject('artifactsDir')
-  const trouble: string[] = []
+  const { spaUrl, apiUrl, artifacts } = provided()
   const STAFF_TABS = ['Assignments', 'Groups', 'Members', 'Usage']
-  let browser: Browser
+  const session = useBrowserSession('member')
   let page: Page
-  let workDir: string
   let coach: ApiUser
   let member: ApiUser
   let orgId: string
@@ -36,28 +27,13 @@ describe('a member blocked from staff-only screens', () => {
   let segmentId: string
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-member-'))
-    coach = await signUpApi(apiUrl, 'coach')
-    member = await signUpApi(apiUrl, 'member')
-    orgId = (await createOrgApi(apiUrl, coach, `Members Only RFC ${coach.username}`)).id
-    await addMemberApi(apiUrl, coach, orgId, member)
-    media = await uploadMediaApi(apiUrl, coach, orgId, generateMatchVideo(workDir, 8), 'Cup final')
+    const club = await createClub(apiUrl, 'Members Only RFC', { other: 'member' })
+    ;({ coach, player: member, orgId } = club)
+    const file = generateMatchVideo(session.workDir, 8)
+    media = await uploadMediaApi(apiUrl, coach, orgId, file, 'Cup final')
     segmentId = (await createSegmentApi(apiUrl, coach, media.id, 1, 7, 'Scrum')).id
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    recordTrouble(page, 'member', trouble)
+    page = await session.open('member')
     await logIn(page, spaUrl, member)
-  })
-
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(artifacts, task.name, { member: page }, trouble)
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
   })
 
   it('lands in the org and is offered only the member screens', async () => {
@@ -81,7 +57,7 @@ describe('a member blocked from staff-only screens', () => {
 
   it('plays a clip on the review page but cannot cut, time or tag it', async () => {
     await page.goto(`${spaUrl}/orgs/${orgId}/media/${media.id}?segment=${segmentId}&t=1`)
-    await page.getByTestId('player-video').waitFor({ state: 'visible', timeout: 60_000 })
+    await page.getByTestId('player-video').waitFor({ state: 'visible' })
     await expect
       .poll(() => page.getByRole('heading', { name: /^Selected clip/ }).innerText())
       .toBe('Selected clip 0:01–0:07')

@@ -1,76 +1,49 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { PHONE, screenshot } from './browser'
 import {
+  type ApiUser,
   assignToPlayerApi,
-  createOrgApi,
+  createClub,
   createSegmentApi,
   fn,
-  keepFailureEvidence,
   logIn,
-  recordTrouble,
-  signUpApi,
+  provided,
   uploadMediaApi,
-  videoTime,
-  type ApiUser,
 } from './flows'
 import { generateMatchVideo } from './media'
+import { videoTime } from './review'
+import { useBrowserSession } from './session'
 
 // Issue 6: a player's day — join the club with the coach's code, open the feed, watch at least
 // half of the assigned clip, and see the assignment completed (ORG-3, FEED-1/2, ASG-1).
 describe("a player's day", () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const artifacts = inject('artifactsDir')
+  const { spaUrl, apiUrl, artifacts } = provided()
   const title = 'Defensive line speed'
-  let browser: Browser
-  let coachCtx: BrowserContext
-  let playerCtx: BrowserContext
+  const session = useBrowserSession('player')
   let coachPage: Page
   let page: Page
-  let workDir: string
   let coach: ApiUser
   let player: ApiUser
   let orgId: string
   let orgName: string
   let segmentId: string
-  const trouble: string[] = []
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-player-'))
-    coach = await signUpApi(apiUrl, 'coach')
-    player = await signUpApi(apiUrl, 'player')
-    orgName = `Player Day RFC ${coach.username}`
-    orgId = (await createOrgApi(apiUrl, coach, orgName)).id
+    // The player joins by the coach's code in the test itself.
+    ;({ coach, player, orgId, orgName } = await createClub(apiUrl, 'Player Day RFC', {
+      member: false,
+    }))
     const media = await uploadMediaApi(
       apiUrl,
       coach,
       orgId,
-      generateMatchVideo(workDir, 10),
+      generateMatchVideo(session.workDir, 10),
       'Saturday v Harlequins',
     )
     segmentId = (await createSegmentApi(apiUrl, coach, media.id, 2, 8, 'Line speed')).id
-    browser = await launchBrowser()
-    coachCtx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    playerCtx = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true })
-    coachPage = await coachCtx.newPage()
-    page = await playerCtx.newPage()
-    recordTrouble(coachPage, 'coach', trouble)
-    recordTrouble(page, 'player', trouble)
-  })
-
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(artifacts, task.name, { coach: coachPage, player: page }, trouble)
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
+    coachPage = await session.open('coach')
+    page = await session.open('player', PHONE)
   })
 
   it('the coach makes a join code that stays valid after a reload', async () => {
@@ -97,7 +70,7 @@ describe("a player's day", () => {
     await page.getByLabel('Join code').fill(code.toLowerCase())
     await page.getByRole('button', { name: 'Join club' }).click()
 
-    await page.waitForURL(new RegExp(`/orgs/${orgId}$`), { timeout: 30_000 })
+    await page.waitForURL(new RegExp(`/orgs/${orgId}$`))
     await expect.poll(() => page.locator('header').innerText()).toContain(orgName)
   })
 
@@ -116,15 +89,22 @@ describe("a player's day", () => {
     const viewer = page.getByRole('region', { name: 'Clip viewer' })
     await expect.poll(() => viewer.innerText()).toMatch(/Clip 1 of 1 · 0:02/)
     // The clip plays from its own start, not from the start of the match.
+    await expect.poll(() => videoTime(page, '[data-testid="feed-video"]')).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => viewer.innerText()).toContain('✓ watched')
+    // Bounded playback: the clip stops at its end (8 s), not the end of the match (10 s). Read
+    // once it has stopped, so the figure is where playback ended, not where it happened to be.
     await expect
-      .poll(() => videoTime(page, '[data-testid="feed-video"]'), { timeout: 60_000 })
-      .toBeGreaterThanOrEqual(2)
-    await expect.poll(() => viewer.innerText(), { timeout: 60_000 }).toContain('✓ watched')
-    // Bounded playback: the clip stops at its end (8 s), not the end of the match (10 s).
+      .poll(() =>
+        page.evaluate(
+          () =>
+            document.querySelector<HTMLVideoElement>('[data-testid="feed-video"]')?.paused ?? false,
+        ),
+      )
+      .toBe(true)
     expect(await videoTime(page, '[data-testid="feed-video"]')).toBeLessThan(9)
     await screenshot(page, artifacts, 'player-02-feed-watched')
 
-    await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed')
+    await expect.poll(() => item.getAttribute('data-status')).toBe('completed')
     await expect.poll(() => item.innerText()).toMatch(/1 of 1 clips watched/)
     expect(await item.locator('.badge').innerText()).toBe('completed')
   })
@@ -139,9 +119,7 @@ describe("a player's day", () => {
 
     const viewer = page.getByRole('region', { name: 'Clip viewer' })
     await expect.poll(() => viewer.innerText()).toMatch(/^Line speed/)
-    await expect
-      .poll(() => videoTime(page, '[data-testid="feed-video"]'), { timeout: 60_000 })
-      .toBeGreaterThanOrEqual(2)
+    await expect.poll(() => videoTime(page, '[data-testid="feed-video"]')).toBeGreaterThanOrEqual(2)
   })
 
   it("the coach sees the player's assignment completed", async () => {
@@ -185,14 +163,12 @@ describe("a player's day", () => {
     await item.getByRole('button', { name: `Watch ${busTitle}` }).click()
     const viewer = page.getByRole('region', { name: 'Clip viewer' })
     await viewer.getByRole('button', { name: 'Save for offline' }).click()
-    await expect
-      .poll(() => page.getByTestId('saved-offline').isVisible(), { timeout: 60_000 })
-      .toBe(true)
+    await expect.poll(() => page.getByTestId('saved-offline').isVisible()).toBe(true)
     await viewer.getByRole('button', { name: 'Close viewer' }).click()
     await page.unroute('**/functions/v1/feed/watch')
     expect(await serverStatus()).toBe('upcoming')
 
-    await playerCtx.setOffline(true)
+    await page.context().setOffline(true)
     await expect.poll(() => page.getByTestId('offline-banner').isVisible()).toBe(true)
     await page.getByRole('tab', { name: /Saved offline/ }).click()
     const savedClip = page.getByTestId('saved-clip').filter({ hasText: busTitle })
@@ -200,7 +176,7 @@ describe("a player's day", () => {
     await expect.poll(() => viewer.innerText()).toContain('Playing the copy saved on this device.')
     const note = page.getByTestId('watch-queue-note')
     await expect
-      .poll(() => note.innerText().catch(() => ''), { timeout: 60_000 })
+      .poll(() => note.innerText().catch(() => ''))
       .toContain(
         "You're offline — your progress is saved on this phone and will be sent when you're back online.",
       )
@@ -208,21 +184,19 @@ describe("a player's day", () => {
     // The viewer pauses at the clip's end; from then on it reports nothing, so only the queue can
     // bring this watch to the server once the phone is online again.
     await expect
-      .poll(() => page.evaluate(() => document.querySelector('video')?.paused ?? false), {
-        timeout: 60_000,
-      })
+      .poll(() => page.evaluate(() => document.querySelector('video')?.paused ?? false))
       .toBe(true)
     await screenshot(page, artifacts, 'player-03-watched-offline')
     // Only the queue can complete it now: nothing reached the server while the phone was offline.
     expect(await serverStatus()).not.toBe('completed')
 
-    await playerCtx.setOffline(false)
+    await page.context().setOffline(false)
     await expect
-      .poll(() => note.innerText().catch(() => ''), { timeout: 30_000 })
+      .poll(() => note.innerText().catch(() => ''))
       .toMatch(/Your progress on 1 clip watched offline has been counted/)
     await expect.poll(() => serverStatus()).toBe('completed')
     await page.getByRole('tab', { name: 'Assignments' }).click()
-    await expect.poll(() => item.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed')
+    await expect.poll(() => item.getAttribute('data-status')).toBe('completed')
     await expect.poll(() => item.innerText()).toMatch(/1 of 1 clips watched/)
     await screenshot(page, artifacts, 'player-04-offline-watch-counted')
   })

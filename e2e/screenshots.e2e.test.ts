@@ -1,24 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
+import type { BrowserContextOptions, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot } from './browser'
 import {
   addMemberApi,
+  type ApiUser,
   assignToPlayerApi,
   createOrgApi,
   createSegmentApi,
   fn,
-  keepFailureEvidence,
   logIn,
   makePlatformAdmin,
-  recordTrouble,
+  provided,
   signUpApi,
   uploadMediaApi,
-  type ApiUser,
 } from './flows'
 import { generateMatchVideo } from './media'
+import { useBrowserSession } from './session'
 
 // Issue 6: the key pages at phone and desktop width, saved as artifacts (test-results/e2e/) for a
 // person to look at. Each shot waits for the page's real content, and every page must fit the
@@ -30,25 +27,18 @@ const VIEWPORTS = {
 type ViewportName = keyof typeof VIEWPORTS
 
 describe('screenshots of the key pages', () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const dbUrl = inject('dbUrl')
-  const artifacts = inject('artifactsDir')
-  const trouble: string[] = []
+  const { spaUrl, apiUrl, dbUrl, artifacts } = provided()
   const overflow: string[] = []
   const narration = 'Tighthead scrummages square, the eight picks up and carries over the gain line'
-  let browser: Browser
-  let workDir: string
+  const session = useBrowserSession('shots')
   let coach: ApiUser
   let player: ApiUser
   let admin: ApiUser
   let orgId: string
   let orgName: string
   let media: { id: string; name: string }
-  let current: Record<string, Page> = {}
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-shots-'))
     ;[coach, player, admin] = await Promise.all([
       signUpApi(apiUrl, 'coach'),
       signUpApi(apiUrl, 'player'),
@@ -62,7 +52,7 @@ describe('screenshots of the key pages', () => {
       apiUrl,
       coach,
       orgId,
-      generateMatchVideo(workDir, 10),
+      generateMatchVideo(session.workDir, 10),
       'Round 7 v Saracens',
     )
     const segment = await createSegmentApi(apiUrl, coach, media.id, 2, 9, 'Scrum penalty won')
@@ -79,28 +69,18 @@ describe('screenshots of the key pages', () => {
       tagKey: 'scrum',
     })
     await assignToPlayerApi(apiUrl, coach, orgId, player, [segment.id], 'Scrum review')
-    browser = await launchBrowser()
   })
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(artifacts, task.name, current, trouble)
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
-  })
-
-  async function contextFor(view: ViewportName): Promise<BrowserContext> {
+  /** A page for `who` at the width of `view`, a phone behaving as one. */
+  function open(view: ViewportName, who: string): Promise<Page> {
     const phone = view === 'phone'
-    return browser.newContext({
+    const options: BrowserContextOptions = {
       viewport: VIEWPORTS[view],
       isMobile: phone,
       hasTouch: phone,
       deviceScaleFactor: 1,
-    })
+    }
+    return session.open(`${view} ${who}`, options)
   }
 
   async function shoot(page: Page, view: ViewportName, name: string) {
@@ -117,10 +97,7 @@ describe('screenshots of the key pages', () => {
 
   describe.each(Object.keys(VIEWPORTS) as ViewportName[])('at %s width', (view) => {
     it('login and sign-up', async () => {
-      const ctx = await contextFor(view)
-      const page = await ctx.newPage()
-      current = { visitor: page }
-      recordTrouble(page, `${view} visitor`, trouble)
+      const page = await open(view, 'visitor')
       await page.goto(`${spaUrl}/`)
       await page.waitForURL(/\/login$/)
       await expect.poll(() => heading(page)).toBe('Log in')
@@ -128,14 +105,11 @@ describe('screenshots of the key pages', () => {
       await page.getByRole('link', { name: 'Create an account' }).click()
       await expect.poll(() => heading(page)).toBe('Create your account')
       await shoot(page, view, '02-signup')
-      await ctx.close()
+      await page.context().close()
     })
 
     it("the coach's overview, library, review page, match overview and search", async () => {
-      const ctx = await contextFor(view)
-      const page = await ctx.newPage()
-      current = { coach: page }
-      recordTrouble(page, `${view} coach`, trouble)
+      const page = await open(view, 'coach')
       await logIn(page, spaUrl, coach)
 
       await page.waitForURL(new RegExp(`/orgs/${orgId}$`))
@@ -150,15 +124,13 @@ describe('screenshots of the key pages', () => {
 
       await page.goto(`${spaUrl}/orgs/${orgId}/media/${media.id}`)
       const video = page.getByTestId('player-video')
-      await video.waitFor({ state: 'visible', timeout: 60_000 })
+      await video.waitFor({ state: 'visible' })
       await expect
         .poll(() => page.getByTestId('narration').filter({ hasText: narration }).count())
         .toBe(1)
       await page.getByTestId('segment-row').getByRole('button').first().click()
       await expect
-        .poll(() => video.evaluate((v) => (v as HTMLVideoElement).readyState), {
-          timeout: 30_000,
-        })
+        .poll(() => video.evaluate((v) => (v as HTMLVideoElement).readyState))
         .toBeGreaterThanOrEqual(2)
       await page.evaluate(() => window.scrollTo(0, 0))
       await shoot(page, view, '05-review')
@@ -170,38 +142,30 @@ describe('screenshots of the key pages', () => {
 
       await page.goto(`${spaUrl}/orgs/${orgId}/search?q=scrum`)
       await expect
-        .poll(() => page.getByTestId('search-result').filter({ hasText: narration }).count(), {
-          timeout: 30_000,
-        })
+        .poll(() => page.getByTestId('search-result').filter({ hasText: narration }).count())
         .toBe(1)
       await shoot(page, view, '07-search')
-      await ctx.close()
+      await page.context().close()
     })
 
     it("the player's feed", async () => {
-      const ctx = await contextFor(view)
-      const page = await ctx.newPage()
-      current = { player: page }
-      recordTrouble(page, `${view} player`, trouble)
+      const page = await open(view, 'player')
       await logIn(page, spaUrl, player)
       await page.goto(`${spaUrl}/orgs/${orgId}/feed`)
       await expect
         .poll(() => page.getByTestId('inbox-item').filter({ hasText: 'Scrum review' }).count())
         .toBe(1)
       await shoot(page, view, '08-feed')
-      await ctx.close()
+      await page.context().close()
     })
 
     it('the admin console', async () => {
-      const ctx = await contextFor(view)
-      const page = await ctx.newPage()
-      current = { admin: page }
-      recordTrouble(page, `${view} admin`, trouble)
+      const page = await open(view, 'admin')
       await logIn(page, spaUrl, admin)
       await page.waitForURL(/\/admin$/)
       await expect.poll(() => page.getByRole('list', { name: 'Platform figures' }).count()).toBe(1)
       await shoot(page, view, '09-admin-console')
-      await ctx.close()
+      await page.context().close()
     })
   })
 

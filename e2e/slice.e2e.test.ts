@@ -1,29 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot, uniqueUser } from './browser'
-import { uploadInLibrary } from './flows'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot, uniqueUser } from './browser'
+import { provided, uploadInLibrary } from './flows'
 import { generateFakeVideo, generateMatchVideo } from './media'
+import { videoTime } from './review'
+import { useBrowserSession } from './session'
 
 // Issue 2's slice as a coach does it: sign up, create a club, upload, wait, play.
 describe('walking skeleton in a real browser', () => {
-  const spaUrl = inject('spaUrl')
-  const artifacts = inject('artifactsDir')
-  let browser: Browser
+  const { spaUrl, artifacts } = provided()
+  const session = useBrowserSession('media')
   let page: Page
-  let workDir: string
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-media-'))
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
+    page = await session.open('coach')
   })
 
   it('signs up and creates an org', async () => {
@@ -37,27 +27,23 @@ describe('walking skeleton in a real browser', () => {
 
     await page.getByLabel(/organi[sz]ation name|club name/i).fill('E2E Rugby Club')
     await page.getByRole('button', { name: /create/i }).click()
-    await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(/\/orgs\//)
+    await expect.poll(() => page.url()).toMatch(/\/orgs\//)
     await screenshot(page, artifacts, 'slice-01-org-created')
   })
 
   it('uploads a match, sees it process live, and plays it with at least two levels', async () => {
     await page.goto(page.url().replace(/\/orgs\/([^/]+).*$/, '/orgs/$1/library'))
-    const row = await uploadInLibrary(page, generateMatchVideo(workDir))
+    const row = await uploadInLibrary(page, generateMatchVideo(session.workDir))
     await screenshot(page, artifacts, 'slice-02-library-complete')
 
     await row.getByRole('link').first().click()
     const video = page.getByTestId('player-video')
-    await video.waitFor({ state: 'visible', timeout: 60_000 })
+    await video.waitFor({ state: 'visible' })
     await expect
-      .poll(
-        () =>
-          page.evaluate(
-            () => (window as { __rcPlayer?: { levels: number } }).__rcPlayer?.levels ?? 0,
-          ),
-        {
-          timeout: 60_000,
-        },
+      .poll(() =>
+        page.evaluate(
+          () => (window as { __rcPlayer?: { levels: number } }).__rcPlayer?.levels ?? 0,
+        ),
       )
       .toBeGreaterThanOrEqual(2)
     // Playback must really advance, not just load: muted autoplay is allowed by the flags above.
@@ -66,23 +52,14 @@ describe('walking skeleton in a real browser', () => {
       v.muted = true
       return v.play()
     })
-    await expect
-      .poll(
-        () =>
-          page.evaluate(
-            () =>
-              document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')!.currentTime,
-          ),
-        { timeout: 60_000 },
-      )
-      .toBeGreaterThan(1)
+    await expect.poll(() => videoTime(page, '[data-testid="player-video"]')).toBeGreaterThan(1)
     await screenshot(page, artifacts, 'slice-03-playing')
   })
 
   it('shows a renamed text file as failed with a reason a coach understands', async () => {
     await page.goBack()
     await page.waitForURL(/\/library/)
-    const file = generateFakeVideo(workDir)
+    const file = generateFakeVideo(session.workDir)
     await page.getByTestId('upload-input').setInputFiles(file)
 
     const row = page.getByTestId('media-row').filter({ hasText: 'not-really-a-video' })

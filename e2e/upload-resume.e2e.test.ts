@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, CDPSession, Page, Request } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
-import { launchBrowser, screenshot } from './browser'
-import {
-  type ApiUser,
-  createOrgApi,
-  keepFailureEvidence,
-  logIn,
-  recordTrouble,
-  signUpApi,
-} from './flows'
+import { statSync } from 'node:fs'
+import type { CDPSession, Page, Request } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { screenshot } from './browser'
+import { type ApiUser, createOrgApi, logIn, provided, signUpApi } from './flows'
 import { generateMultiPartVideo } from './media'
+import { useBrowserSession } from './session'
 
 const MiB = 1024 * 1024
 const PART_SIZE = 10 * MiB
@@ -21,16 +13,12 @@ const PART_SIZE = 10 * MiB
 // file again. Storage (held to S3: a part cut off mid-body does not exist) says which parts
 // arrived; the upload resumes, sends only the missing parts, and the match becomes playable.
 describe('an upload survives a reload in the middle of a part', () => {
-  const spaUrl = inject('spaUrl')
-  const apiUrl = inject('apiUrl')
-  const artifacts = inject('artifactsDir')
-  let browser: Browser
+  const { spaUrl, apiUrl, artifacts } = provided()
+  const session = useBrowserSession('resume')
   let page: Page
   let cdp: CDPSession
-  let workDir: string
   let coach: ApiUser
   let orgId: string
-  const trouble: string[] = []
 
   const partOf = (request: Request): number | null => {
     if (request.method() !== 'PUT') return null
@@ -49,12 +37,9 @@ describe('an upload survives a reload in the middle of a part', () => {
     })
 
   beforeAll(async () => {
-    workDir = mkdtempSync(join(tmpdir(), 'rc-e2e-resume-'))
     coach = await signUpApi(apiUrl, 'coach')
     orgId = (await createOrgApi(apiUrl, coach, `Resume RFC ${coach.username}`)).id
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    recordTrouble(page, 'coach', trouble)
+    page = await session.open('coach')
     // The coach confirms "Leave site?" when reloading during an upload.
     page.on('dialog', (dialog) => void dialog.accept())
     cdp = await page.context().newCDPSession(page)
@@ -62,19 +47,8 @@ describe('an upload survives a reload in the middle of a part', () => {
     await logIn(page, spaUrl, coach)
   })
 
-  afterEach(async ({ task }) => {
-    if (task.result?.state === 'fail') {
-      await keepFailureEvidence(artifacts, task.name, { coach: page }, trouble)
-    }
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    rmSync(workDir, { recursive: true, force: true })
-  })
-
   it('resumes after the reload, sends only the missing parts, and the match completes', async () => {
-    const file = generateMultiPartVideo(workDir)
+    const file = generateMultiPartVideo(session.workDir)
     const total = Math.ceil(statSync(file).size / PART_SIZE)
     expect(total).toBe(3)
     await page.goto(`${spaUrl}/orgs/${orgId}/library`)
@@ -105,12 +79,14 @@ describe('an upload survives a reload in the middle of a part', () => {
       timeout: 120_000,
     })
     await page.getByTestId('upload-input').setInputFiles(file)
-    expect((await firstPartDone).status()).toBe(200)
+    // Pictured while the parts are in flight: the reload must follow the first finished part at
+    // once, before the throttled link can finish another one.
     await screenshot(page, artifacts, 'resume-01-mid-upload')
+    expect((await firstPartDone).status()).toBe(200)
 
     await page.reload()
-    await page.getByText('Interrupted uploads').waitFor({ timeout: 60_000 })
-    await expect.poll(() => stored.size + cutOff.size, { timeout: 30_000 }).toBe(started.size)
+    await page.getByText('Interrupted uploads').waitFor()
+    await expect.poll(() => stored.size + cutOff.size).toBe(started.size)
     // The reload really cut at least one part off mid-transfer.
     expect(cutOff.size).toBeGreaterThanOrEqual(1)
     expect(started).toEqual(new Set([1, 2, 3]))
@@ -122,7 +98,6 @@ describe('an upload survives a reload in the middle of a part', () => {
     const resumed = page.waitForResponse(
       (r) =>
         r.request().method() === 'GET' && /\/functions\/v1\/media\/uploads\/[^/?]+$/.test(r.url()),
-      { timeout: 60_000 },
     )
     await page.getByTestId('upload-input').setInputFiles(file)
     const state = await resumed

@@ -11,9 +11,9 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 240_000,
     fileParallelism: false,
-    // Polls wait on what the page shows. Vitest's default gives up after 1 s, which a seek or a
-    // list refresh can outlast on a loaded 2-core machine; a wait on state may take as long as it
-    // needs, and the test still fails if the state never comes.
+    // expect.poll re-reads the page until it shows what is expected; its deadline only decides
+    // when to give up. Vitest's 1 s default would make a test fail on a loaded machine whose API
+    // or player merely answered late, so every poll gets a minute unless it says otherwise.
     expect: { poll: { timeout: 60_000, interval: 100 } },
   },
 })

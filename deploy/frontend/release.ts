@@ -10,27 +10,29 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promises as fs } from 'node:fs'
-import http from 'node:http'
-import https from 'node:https'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { healthy, type HealthOptions } from './health'
+import {
+  currentRelease,
+  ID_PATTERN,
+  indexHash,
+  listReleases,
+  loadNodes,
+  prune,
+  removeRelease,
+  switchTo,
+  upload,
+  type NodeSpec,
+} from './nodes'
 import { precompress } from './precompress'
+
+export type { NodeSpec } from './nodes'
 
 const execFileAsync = promisify(execFile)
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-
-export interface NodeSpec {
-  /** Label used in logs. */
-  name: string
-  /** `user@host:/var/www/rugbycodex` (rsync + ssh) or a local directory. */
-  target: string
-  /** Base URL the node answers for, e.g. https://rugbycodex.com (Host header and TLS SNI). */
-  url: string
-  /** Optional IP to connect to instead of resolving the URL's host (to reach one node of many). */
-  address?: string
-}
 
 export interface ReleaseOptions {
   nodes: NodeSpec[]
@@ -51,175 +53,14 @@ export interface ReleaseResult {
   error?: string
 }
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
+const stderrLog = (tag: string) => (line: string) => void process.stderr.write(`[${tag}] ${line}\n`)
 
-interface Location {
-  host: string | null
-  base: string
-}
-
-function locate(target: string): Location {
-  // rsync's rule: a colon before the first slash means host:path.
-  const match = /^([^/:]+):(.+)$/.exec(target)
-  if (match?.[1] && match[2]) return { host: match[1], base: match[2] }
-  return { host: null, base: path.resolve(target) }
-}
-
-function quote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`
-}
-
-async function sh(node: NodeSpec, script: string): Promise<string> {
-  const { host } = locate(node.target)
-  const [cmd, args] = host
-    ? ['ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', host, script]]
-    : ['sh', ['-c', script]]
-  const { stdout } = await execFileAsync(cmd, args, { maxBuffer: 10 * 1024 * 1024 })
-  return stdout.trim()
-}
-
-let rsyncAvailable: boolean | undefined
-async function hasRsync(): Promise<boolean> {
-  rsyncAvailable ??= await execFileAsync('rsync', ['--version']).then(
-    () => true,
-    () => false,
-  )
-  return rsyncAvailable
-}
-
-async function upload(node: NodeSpec, staged: string, id: string): Promise<void> {
-  const { host, base } = locate(node.target)
-  const dest = `${base}/releases/${id}`
-  await sh(
-    node,
-    `set -eu; mkdir -p ${quote(`${base}/releases`)}; rm -rf ${quote(dest)}; mkdir ${quote(dest)}`,
-  )
-  if (host) {
-    await execFileAsync('rsync', [
-      '-a',
-      '--delete',
-      '--chmod=D755,F644',
-      '-e',
-      'ssh -o BatchMode=yes -o ConnectTimeout=10',
-      `${staged}/`,
-      `${host}:${dest}/`,
-    ])
-  } else if (await hasRsync()) {
-    await execFileAsync('rsync', ['-a', '--delete', `${staged}/`, `${dest}/`])
-  } else {
-    await execFileAsync('cp', ['-a', `${staged}/.`, `${dest}/`])
+/** Ten checks a second apart unless the caller says otherwise. */
+function healthDefaults(options: Pick<ReleaseOptions, 'healthAttempts' | 'healthIntervalMs'>) {
+  return {
+    healthAttempts: options.healthAttempts ?? 10,
+    healthIntervalMs: options.healthIntervalMs ?? 1000,
   }
-}
-
-/** Points `current` at releases/<id> with one rename(2): readers see the old or the new tree. */
-async function switchTo(node: NodeSpec, id: string): Promise<void> {
-  const { base } = locate(node.target)
-  const tmp = `.current.${id}.${process.pid}.tmp`
-  await sh(
-    node,
-    [
-      'set -eu',
-      `cd ${quote(base)}`,
-      `test -f ${quote(`releases/${id}/index.html`)} || { echo "release ${id} is missing" >&2; exit 3; }`,
-      `if [ -e current ] && [ ! -L current ]; then echo "current is a directory, not a symlink: move it into releases/ first" >&2; exit 4; fi`,
-      `ln -sfn ${quote(`releases/${id}`)} ${quote(tmp)}`,
-      `mv -Tf ${quote(tmp)} current`,
-    ].join('\n'),
-  )
-}
-
-async function currentRelease(node: NodeSpec): Promise<string | null> {
-  const { base } = locate(node.target)
-  const link = await sh(node, `readlink ${quote(`${base}/current`)} || true`)
-  return link ? path.posix.basename(link) : null
-}
-
-async function listReleases(node: NodeSpec): Promise<string[]> {
-  const { base } = locate(node.target)
-  const out = await sh(node, `ls -1 ${quote(`${base}/releases`)} 2>/dev/null || true`)
-  return out
-    .split('\n')
-    .filter((d) => ID_PATTERN.test(d))
-    .sort()
-}
-
-async function indexHash(node: NodeSpec, id: string): Promise<string> {
-  const { base } = locate(node.target)
-  const out = await sh(node, `sha256sum ${quote(`${base}/releases/${id}/index.html`)}`)
-  return out.split(/\s+/)[0] ?? ''
-}
-
-async function removeRelease(node: NodeSpec, id: string): Promise<void> {
-  const { base } = locate(node.target)
-  await sh(node, `rm -rf ${quote(`${base}/releases/${id}`)}`)
-}
-
-/** Keeps the newest `keep` releases, and always the one `current` points at. */
-async function prune(node: NodeSpec, keep: number): Promise<void> {
-  const { base } = locate(node.target)
-  await sh(
-    node,
-    [
-      'set -eu',
-      `cd ${quote(`${base}/releases`)}`,
-      `cur=$(readlink ../current || true); cur=\${cur##*/}`,
-      `ls -1 | sort -r | tail -n +${keep + 1} | while IFS= read -r d; do`,
-      `  [ "$d" = "$cur" ] || rm -rf -- "./$d"`,
-      'done',
-    ].join('\n'),
-  )
-}
-
-function httpGet(node: NodeSpec, urlPath: string): Promise<{ status: number; body: Buffer }> {
-  const url = new URL(urlPath, node.url)
-  const client = url.protocol === 'https:' ? https : http
-  return new Promise((resolve, reject) => {
-    const req = client.request(
-      {
-        host: node.address ?? url.hostname,
-        port: url.port || undefined,
-        path: `${url.pathname}${url.search}`,
-        servername: url.hostname,
-        headers: { host: url.host, 'accept-encoding': 'identity', 'cache-control': 'no-cache' },
-        timeout: 5000,
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }))
-        res.on('error', reject)
-      },
-    )
-    req.on('timeout', () => req.destroy(new Error('health check timed out')))
-    req.on('error', reject)
-    req.end()
-  })
-}
-
-/** Healthy = /health answers 200 and the node serves exactly this release's index.html. */
-async function healthy(
-  node: NodeSpec,
-  expectedIndexHash: string,
-  opts: Required<Pick<ReleaseOptions, 'healthAttempts' | 'healthIntervalMs'>>,
-): Promise<string | null> {
-  let reason = 'not checked'
-  for (let attempt = 1; attempt <= opts.healthAttempts; attempt++) {
-    try {
-      const health = await httpGet(node, '/health')
-      const index = await httpGet(node, `/index.html?release-check=${Date.now()}`)
-      const served = createHash('sha256').update(index.body).digest('hex')
-      if (health.status !== 200) reason = `/health answered ${health.status}`
-      else if (index.status !== 200) reason = `/index.html answered ${index.status}`
-      else if (served !== expectedIndexHash)
-        reason = 'serves a different index.html than the release'
-      else return null
-    } catch (error) {
-      reason = (error as Error).message
-    }
-    if (attempt < opts.healthAttempts)
-      await new Promise((r) => setTimeout(r, opts.healthIntervalMs))
-  }
-  return reason
 }
 
 export function newReleaseId(gitSha: string | null, now = new Date()): string {
@@ -238,12 +79,9 @@ async function gitShortSha(): Promise<string | null> {
 }
 
 export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`[release] ${line}\n`))
+  const log = options.log ?? stderrLog('release')
   const keep = options.keep ?? 5
-  const health = {
-    healthAttempts: options.healthAttempts ?? 10,
-    healthIntervalMs: options.healthIntervalMs ?? 1000,
-  }
+  const health = healthDefaults(options)
   const id = options.id ?? newReleaseId(await gitShortSha())
   if (!ID_PATTERN.test(id)) throw new Error(`invalid release id ${id}`)
   if (options.nodes.length === 0) throw new Error('no nodes to release to')
@@ -326,7 +164,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
 async function rollBackNodes(
   nodes: NodeSpec[],
   previous: Map<string, string | null>,
-  health: Required<Pick<ReleaseOptions, 'healthAttempts' | 'healthIntervalMs'>>,
+  health: HealthOptions,
   log: (line: string) => void,
 ): Promise<void> {
   // Reverse order: the node switched last is the one most likely serving broken content.
@@ -354,11 +192,8 @@ async function rollBackNodes(
 export async function rollback(
   options: Omit<ReleaseOptions, 'dist' | 'id' | 'keep'>,
 ): Promise<ReleaseResult> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`[rollback] ${line}\n`))
-  const health = {
-    healthAttempts: options.healthAttempts ?? 10,
-    healthIntervalMs: options.healthIntervalMs ?? 1000,
-  }
+  const log = options.log ?? stderrLog('rollback')
+  const health = healthDefaults(options)
   const plan: Array<{ node: NodeSpec; from: string; to: string }> = []
   for (const node of options.nodes) {
     const cur = await currentRelease(node)
@@ -386,23 +221,6 @@ export async function rollback(
     await Promise.all(options.nodes.map(async (n) => [n.name, await currentRelease(n)])),
   )
   return { ok: true, id: plan[0]?.to ?? '', current }
-}
-
-export async function loadNodes(file: string): Promise<NodeSpec[]> {
-  const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as { nodes?: unknown }
-  if (!Array.isArray(parsed.nodes)) throw new Error(`${file}: expected { "nodes": [...] }`)
-  return parsed.nodes.map((n: unknown, i: number) => {
-    const node = n as Partial<NodeSpec>
-    if (typeof node.target !== 'string' || typeof node.url !== 'string') {
-      throw new Error(`${file}: nodes[${i}] needs "target" and "url"`)
-    }
-    return {
-      name: node.name ?? `node${i + 1}`,
-      target: node.target,
-      url: node.url,
-      address: node.address,
-    }
-  })
 }
 
 export async function main(argv: string[]): Promise<number> {

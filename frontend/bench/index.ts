@@ -104,7 +104,7 @@ async function loginLcp(): Promise<number | null> {
   }
 }
 
-/** The part of local/src/platform.ts's API this bench uses. */
+/** The part of local/src/seed-demo.ts's API this bench uses (the platform plus the demo seed). */
 type StartPlatform = (options: {
   dataDir: string
   ports: Record<string, number>
@@ -134,8 +134,10 @@ const readLcp = () =>
  */
 async function libraryLcp(): Promise<{ ms: number | null; rows: number }> {
   // Loaded by path so this workspace's type check does not pull in the platform's own sources.
-  const platformModule = pathToFileURL(join(frontend, '..', 'local', 'src', 'platform.ts')).href
-  const { startPlatform } = (await import(platformModule)) as { startPlatform: StartPlatform }
+  const platformModule = pathToFileURL(join(frontend, '..', 'local', 'src', 'seed-demo.ts')).href
+  const { startDemoPlatform: startPlatform } = (await import(platformModule)) as {
+    startDemoPlatform: StartPlatform
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'rc-bench-library-'))
   const outDir = mkdtempSync(join(tmpdir(), 'rc-bench-library-dist-'))
   const spaPort = await freePort()

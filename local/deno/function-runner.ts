@@ -8,6 +8,8 @@
 //
 // Run: deno run --config <fn>/deno.json ... function-runner.ts <entrypoint> <name> [trust,names]
 
+import { errorResponse } from './error-response.ts'
+
 type Handler = (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>
 
 const [entrypoint, name, trustNames = ''] = Deno.args
@@ -35,18 +37,6 @@ globalThis.addEventListener('unhandledrejection', (event) => {
   console.error(`unhandled rejection in ${name}:`, event.reason)
   event.preventDefault()
 })
-
-function errorResponse(status: number, code: string, message: string): Response {
-  return new Response(JSON.stringify({ error: { code, message } }), {
-    status,
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': crypto.randomUUID(),
-      'access-control-allow-origin': '*',
-      'sb-error-code': code,
-    },
-  })
-}
 
 /** Accepts every call shape of Deno.serve: (handler), (options, handler), ({ handler, ... }). */
 function pickHandler(args: unknown[]): Handler | undefined {

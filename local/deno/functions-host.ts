@@ -11,6 +11,8 @@
 // Run: deno run --allow-net --allow-env --allow-read --allow-run --allow-sys functions-host.ts
 //      <manifest.json> (written by local/src/functions.ts; it holds the functions' env).
 
+import { errorResponse } from './error-response.ts'
+
 interface FunctionEntry {
   name: string
   dir: string
@@ -58,19 +60,6 @@ const slots = new Map<string, Slot>(
 )
 let stopping = false
 const BOOT_TIMEOUT_MS = 120_000
-
-function errorResponse(status: number, code: string, message: string): Response {
-  return new Response(JSON.stringify({ error: { code, message } }), {
-    status,
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': crypto.randomUUID(),
-      'access-control-allow-origin': '*',
-      // What Supabase's runtime adds to its own error responses.
-      'sb-error-code': code,
-    },
-  })
-}
 
 async function pipeLines(
   stream: ReadableStream<Uint8Array>,

@@ -104,3 +104,37 @@ export async function waitForPort(
   }
   throw new Error(`timed out waiting for port ${port}${child ? ` (${child.name})` : ''}`)
 }
+
+/** What a command printed: stdout, stderr, and both interleaved as they came. */
+export interface Finished {
+  code: number
+  stdout: string
+  stderr: string
+  output: string
+}
+
+/** Runs a command to its end and collects its output (a failure to start is exit code 1). */
+export function runToEnd(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env })
+    const done: Finished = { code: 1, stdout: '', stderr: '', output: '' }
+    child.stdout.on('data', (chunk: Buffer) => {
+      done.stdout += chunk.toString()
+      done.output += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      done.stderr += chunk.toString()
+      done.output += chunk.toString()
+    })
+    child.on('error', (error) => {
+      done.stderr += error.message
+      done.output += `\n${error.message}`
+      resolve(done)
+    })
+    child.on('close', (code) => resolve({ ...done, code: code ?? 1 }))
+  })
+}

@@ -63,6 +63,16 @@ export const defaultPorts: Ports = {
   workerHealth: 54328,
 }
 
+/** Every port picked free by the OS: tests and benches never meet a running `npm start`. */
+export const everyPortFree: Ports = {
+  gateway: 0,
+  db: 0,
+  s3: 0,
+  functions: 0,
+  spa: 0,
+  workerHealth: 0,
+}
+
 const portEnvNames: Record<keyof Ports, string> = {
   gateway: 'GATEWAY_PORT',
   db: 'DB_PORT',
@@ -111,7 +121,7 @@ export function userSettings(
   dotenv = readDotenv(),
 ): Record<string, string> {
   const settings: Record<string, string> = { ...dotenv }
-  for (const key of [...Object.keys(dotenv), ...knownSettings]) {
+  for (const key of [...Object.keys(dotenv), ...knownSettings()]) {
     const fromProcess = processEnv[key]
     if (fromProcess !== undefined) settings[key] = fromProcess
   }
@@ -241,34 +251,19 @@ const passThrough = [
   'VITE_SENTRY_DSN',
 ]
 
-/** Names `npm start` reads from the process environment even when `.env` does not mention them. */
-const knownSettings = [
-  ...Object.values(portEnvNames),
-  ...passThrough,
-  ...PROJECT_SECRET_NAMES,
-  'SEED_DEMO',
-  'AUTH_AUTOCONFIRM',
-  'SUPABASE_URL',
-  'SUPABASE_ANON_KEY',
-  'SUPABASE_SERVICE_ROLE_KEY',
-  'SUPABASE_DB_URL',
-  'SUPABASE_JWT_ISSUER',
-  'S3_ENDPOINT',
-  'S3_REGION',
-  'S3_BUCKET',
-  'S3_ACCESS_KEY_ID',
-  'S3_SECRET_ACCESS_KEY',
-  'S3_FORCE_PATH_STYLE',
-  'PLAYBACK_TOKEN_SECRET',
-  'VITE_SUPABASE_URL',
-  'VITE_SUPABASE_ANON_KEY',
-  'WORKER_ID',
-  'WORKER_CONCURRENCY',
-  'WORKER_LEASE_SECONDS',
-  'WORKER_STOP_TIMEOUT_SECONDS',
-  'FFMPEG_ENCODER',
-  'X264_PRESET',
-]
+/**
+ * Names `npm start` reads from the process environment even when `.env` does not mention them:
+ * every variable resolveEnv sets (it picks each from the settings first) and the extra switches.
+ */
+function knownSettings(): string[] {
+  return [
+    ...Object.keys(resolveEnv(defaultPorts)),
+    ...passThrough,
+    ...PROJECT_SECRET_NAMES,
+    'SEED_DEMO',
+    'AUTH_AUTOCONFIRM',
+  ]
+}
 
 /** Every variable of docs/contracts.md, resolved for a platform listening on `ports`. */
 export function resolveEnv(

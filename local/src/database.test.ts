@@ -90,12 +90,9 @@ describe('embedded database', () => {
     const port = await freePort()
     const supabaseDir = join(project, 'supabase')
     const lines: string[] = []
-    const first = await startDatabase({
-      dataDir,
-      port,
-      log: (l) => lines.push(l),
-      supabaseDir,
-    })
+    // Each start logs into `lines`, so a test can read what that start said.
+    const start = () => startDatabase({ dataDir, port, log: (l) => lines.push(l), supabaseDir })
+    const first = await start()
     expect(first.created).toBe(true)
     await first.pg.exec(`insert into public.things values (10, 'kept')`)
     await first.stop()
@@ -105,12 +102,7 @@ describe('embedded database', () => {
       'alter table public.things add column note text',
     )
     lines.length = 0
-    const second = await startDatabase({
-      dataDir,
-      port,
-      log: (l) => lines.push(l),
-      supabaseDir,
-    })
+    const second = await start()
     try {
       expect(second.created).toBe(false)
       expect(lines.some((l) => l.includes('applied 1 migration(s)'))).toBe(true)
@@ -123,12 +115,7 @@ describe('embedded database', () => {
     }
 
     lines.length = 0
-    const third = await startDatabase({
-      dataDir,
-      port,
-      log: (l) => lines.push(l),
-      supabaseDir,
-    })
+    const third = await start()
     await third.stop()
     expect(lines).toContain('migrations up to date')
   })

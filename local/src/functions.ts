@@ -96,6 +96,23 @@ export function denoEnv(env: Record<string, string>, denoDir = defaultDenoDir): 
   }
 }
 
+/**
+ * The env of a Deno CLI process that runs no function code itself (the host, the deploy tier's
+ * checks): the shared cache and the machine's trust settings, nothing of the repo's package.json.
+ */
+export function denoCliEnv(denoDir = defaultDenoDir): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DENO_DIR: denoDir,
+    NO_COLOR: '1',
+    DENO_NO_UPDATE_CHECK: '1',
+    DENO_NO_PACKAGE_JSON: '1',
+    // For the registry downloads of a first run (`deno bundle` fetches esbuild once into DENO_DIR).
+    ...trustEnv(),
+  }
+}
+
 export interface ResolvedFunction {
   name: string
   /** Absolute path of the folder the function lives in. */
@@ -255,15 +272,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     {
       cwd: functionsDir,
       // The host's own env; each function's isolate gets only the manifest's env.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        DENO_DIR: denoDir,
-        NO_COLOR: '1',
-        DENO_NO_UPDATE_CHECK: '1',
-        DENO_NO_PACKAGE_JSON: '1',
-        ...trustEnv(),
-      },
+      env: denoCliEnv(denoDir),
       log: options.log,
       onLine: (line) => {
         if (line.startsWith('serving ')) markReady()

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { SignJWT, UnsecuredJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadSigningKeys, type SigningKeys } from './auth/keys'
-import { LOCAL_ANON_KEY, loadSecrets, repoRoot } from './config'
+import { everyPortFree, loadSecrets, LOCAL_ANON_KEY, repoRoot } from './config'
 import { loadFunctionsConfig } from './functions-config'
 import { startGateway, type Gateway } from './gateway'
 import { startPlatform, type Platform } from './platform'
@@ -332,7 +332,7 @@ describe('against the embedded platform (real auth emulator, real Deno host)', (
     }
     platform = await startPlatform({
       dataDir: 'memory',
-      ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+      ports: everyPortFree,
       withFunctions: true,
       functionsDir: join(fixture, 'functions'),
       functionsConfigPath: join(fixture, 'config.toml'),

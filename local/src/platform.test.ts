@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { INJECTED_NAMES, PROJECT_SECRET_NAMES } from './config'
+import { everyPortFree, INJECTED_NAMES, PROJECT_SECRET_NAMES } from './config'
 import { startPlatform, type Platform } from './platform'
 
 let root: string
@@ -70,7 +70,7 @@ beforeAll(async () => {
 
   platform = await startPlatform({
     dataDir: 'memory',
-    ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+    ports: everyPortFree,
     withFunctions: true,
     functionsDir,
     log: (line) => lines.push(line),

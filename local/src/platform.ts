@@ -23,7 +23,6 @@ import { consoleLog, prefixed, type Log } from './log'
 import { createMailboxHandler, Mailbox, type Mail } from './mailbox'
 import { assertPortFree, freePort } from './ports'
 import { startStorage, type Storage } from './storage'
-import type { SeedResult } from './seed-demo'
 
 export interface PlatformOptions {
   /** Folder for all state (`<repo>/.data` for `npm start`), or 'memory' for a throwaway platform. */
@@ -38,8 +37,6 @@ export interface PlatformOptions {
    * turns it off: its tests call the sweepers themselves and assert what that one run did.
    */
   withCron?: boolean
-  /** Demo users, org and video on first start (runs in the background; see `Platform.seeding`). */
-  seedDemo?: boolean
   log?: Log
   /** Values from `.env` / the process environment overriding the defaults (see config.ts). */
   settings?: Record<string, string | undefined>
@@ -81,8 +78,6 @@ export interface Platform {
   /** Mail sending from platform code (the auth emulator uses it too). */
   sendMail(mail: Mail): Promise<void>
   mailbox: Mailbox
-  /** The demo seed, when it runs on this start. */
-  seeding?: Promise<SeedResult | undefined>
   stop(): Promise<void>
 }
 
@@ -144,11 +139,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       if (!stopped) log(`${child.name} exited unexpectedly (code ${code}); restart with npm start`)
     })
   }
-  const seedAbort = new AbortController()
   const stop = async () => {
     if (stopped) return
     stopped = true
-    seedAbort.abort()
     // Reverse start order: the worker hands its job back before the database goes away.
     for (const cleanup of cleanups.reverse()) {
       try {
@@ -329,7 +322,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       cleanups.push(() => worker.stop(10_000))
     }
 
-    const platform: Platform = {
+    return {
       env,
       urls,
       ports,
@@ -342,21 +335,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       mailbox,
       stop,
     }
-    if (options.seedDemo) {
-      const { seedDemo, isSeeded } = await import('./seed-demo')
-      if (!isSeeded(stateDir, inMemory)) {
-        platform.seeding = seedDemo(platform, {
-          log: prefixed(log, 'seed'),
-          sql,
-          waitForWorker: withWorker,
-          persist: !inMemory,
-          signal: seedAbort.signal,
-        })
-        // Errors are reported by the seed itself; keep an unobserved rejection from crashing.
-        platform.seeding.catch(() => {})
-      }
-    }
-    return platform
   } catch (error) {
     await stop()
     throw error

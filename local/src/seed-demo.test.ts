@@ -2,7 +2,9 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLog } from './log'
 import { startPlatform, type Platform } from './platform'
-import { DEMO_PASSWORD, demoUsers, extraDemoUsers, seedDemo } from './seed-demo'
+import { seedDemo, startDemoPlatform } from './seed-demo'
+import { DEMO_PASSWORD, demoUsers, extraDemoUsers } from './seed/users'
+import { everyPortFree } from './config'
 
 let platform: Platform
 let sql: postgres.Sql
@@ -10,7 +12,7 @@ let sql: postgres.Sql
 beforeAll(async () => {
   platform = await startPlatform({
     dataDir: 'memory',
-    ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+    ports: everyPortFree,
     withFunctions: true,
     log: silentLog,
   })
@@ -75,5 +77,25 @@ describe('demo seed', () => {
         from public.narrations where org_id = ${[...orgIds][0]!}`
     expect(narrations?.total).toBeGreaterThan(0)
     expect(narrations?.embedded).toBe(narrations?.total)
+  })
+})
+
+describe("npm start's platform (startDemoPlatform)", () => {
+  it('seeds in the background only when asked, and a stop interrupts the seed quietly', async () => {
+    const options = {
+      dataDir: 'memory',
+      ports: everyPortFree,
+      withFunctions: false,
+      log: silentLog,
+    }
+    const plain = await startDemoPlatform({ ...options, seedDemo: false })
+    expect(plain.seeding).toBeUndefined()
+    await plain.stop()
+
+    const demo = await startDemoPlatform({ ...options, seedDemo: true })
+    expect(demo.seeding).toBeInstanceOf(Promise)
+    // Stopped long before a 60 s match could be generated: the seed ends without an error.
+    await demo.stop()
+    await expect(demo.seeding).resolves.toBeUndefined()
   })
 })

@@ -1,7 +1,8 @@
 import { defaultDataDir, portsFromSettings, userSettings } from './config'
 import { consoleLog } from './log'
-import { startPlatform, type Platform } from './platform'
-import { DEMO_PASSWORD, demoUsers, extraDemoUsers } from './seed-demo'
+import type { Platform } from './platform'
+import { startDemoPlatform } from './seed-demo'
+import { DEMO_PASSWORD, demoUsers, extraDemoUsers } from './seed/users'
 
 function table(platform: Platform): string {
   const rows: [string, string][] = [
@@ -50,7 +51,7 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
-  const platform = await startPlatform({
+  const platform = await startDemoPlatform({
     dataDir: defaultDataDir,
     ports: portsFromSettings(settings),
     settings,

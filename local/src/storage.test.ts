@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -8,43 +5,13 @@ import {
   AbortMultipartUploadCommand,
   HeadObjectCommand,
   ListPartsCommand,
-  S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3'
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freePort } from './ports'
-import { startStorage, type Storage } from './storage'
+import { describe, expect, it } from 'vitest'
 
-const origin = 'http://127.0.0.1:5173'
-let dir: string
-let storage: Storage
-let s3: S3Client
+import { presignPart, SPA_ORIGIN as origin, useTestStorage } from './storage/testing'
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'rc-s3-'))
-  storage = await startStorage({
-    directory: dir,
-    port: await freePort(),
-    bucket: 'media',
-    allowedOrigins: [origin],
-  })
-  s3 = new S3Client({
-    endpoint: storage.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // s3rver predates the SDK's default CRC32 trailers; production code sets the same option.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  })
-})
-
-afterAll(async () => {
-  s3?.destroy()
-  await storage?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+const fx = useTestStorage('rc-s3-')
 
 describe('storage stand-in (s3rver behind the S3 layer)', () => {
   it('accepts a presigned multipart upload the way the browser sends it', async () => {
@@ -53,7 +20,7 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
     const body = Buffer.alloc(partSize + 1234)
     for (let i = 0; i < body.length; i++) body[i] = i % 251
 
-    const created = await s3.send(
+    const created = await fx.s3.send(
       new CreateMultipartUploadCommand({ Bucket: 'media', Key: key, ContentType: 'video/mp4' }),
     )
     const uploadId = created.UploadId as string
@@ -61,16 +28,7 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
 
     const parts: { PartNumber: number; ETag: string }[] = []
     for (const [index, start] of [0, partSize].entries()) {
-      const url = await getSignedUrl(
-        s3,
-        new UploadPartCommand({
-          Bucket: 'media',
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: index + 1,
-        }),
-        { expiresIn: 3600 },
-      )
+      const url = await presignPart(fx.s3, { key, uploadId, partNumber: index + 1 })
       const response = await fetch(url, {
         method: 'PUT',
         body: body.subarray(start, Math.min(start + partSize, body.length)),
@@ -83,7 +41,7 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
       parts.push({ PartNumber: index + 1, ETag: etag as string })
     }
 
-    const listed = await s3.send(
+    const listed = await fx.s3.send(
       new ListPartsCommand({ Bucket: 'media', Key: key, UploadId: uploadId }),
     )
     expect(listed.Parts?.map((p) => [p.PartNumber, p.ETag, p.Size])).toEqual([
@@ -91,7 +49,7 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
       [2, parts[1]?.ETag, 1234],
     ])
 
-    await s3.send(
+    await fx.s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: 'media',
         Key: key,
@@ -99,10 +57,10 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
         MultipartUpload: { Parts: parts },
       }),
     )
-    const head = await s3.send(new HeadObjectCommand({ Bucket: 'media', Key: key }))
+    const head = await fx.s3.send(new HeadObjectCommand({ Bucket: 'media', Key: key }))
     expect(head.ContentLength).toBe(body.length)
 
-    const object = await s3.send(new GetObjectCommand({ Bucket: 'media', Key: key }))
+    const object = await fx.s3.send(new GetObjectCommand({ Bucket: 'media', Key: key }))
     const stored = Buffer.from(
       await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
     )
@@ -111,11 +69,11 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
 
   it('lists the parts of a resumed upload page by page and aborts it', async () => {
     const key = 'orgs/o1/media/a2/original/source.mov'
-    const { UploadId } = await s3.send(
+    const { UploadId } = await fx.s3.send(
       new CreateMultipartUploadCommand({ Bucket: 'media', Key: key }),
     )
     for (const PartNumber of [1, 2, 3]) {
-      await s3.send(
+      await fx.s3.send(
         new UploadPartCommand({
           Bucket: 'media',
           Key: key,
@@ -125,12 +83,12 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
         }),
       )
     }
-    const first = await s3.send(
+    const first = await fx.s3.send(
       new ListPartsCommand({ Bucket: 'media', Key: key, UploadId, MaxParts: 2 }),
     )
     expect(first.Parts?.map((p) => p.PartNumber)).toEqual([1, 2])
     expect(first.IsTruncated).toBe(true)
-    const rest = await s3.send(
+    const rest = await fx.s3.send(
       new ListPartsCommand({
         Bucket: 'media',
         Key: key,
@@ -143,17 +101,17 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
 
     // Another key cannot read this upload.
     await expect(
-      s3.send(new ListPartsCommand({ Bucket: 'media', Key: 'other/key', UploadId })),
+      fx.s3.send(new ListPartsCommand({ Bucket: 'media', Key: 'other/key', UploadId })),
     ).rejects.toMatchObject({ name: 'NoSuchUpload' })
 
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: 'media', Key: key, UploadId }))
+    await fx.s3.send(new AbortMultipartUploadCommand({ Bucket: 'media', Key: key, UploadId }))
     await expect(
-      s3.send(new ListPartsCommand({ Bucket: 'media', Key: key, UploadId })),
+      fx.s3.send(new ListPartsCommand({ Bucket: 'media', Key: key, UploadId })),
     ).rejects.toMatchObject({ name: 'NoSuchUpload', $metadata: { httpStatusCode: 404 } })
   })
 
   it('answers the browser preflight for a part upload from the SPA origin', async () => {
-    const response = await fetch(`${storage.endpoint}/media/some/key?partNumber=1&uploadId=x`, {
+    const response = await fetch(`${fx.storage.endpoint}/media/some/key?partNumber=1&uploadId=x`, {
       method: 'OPTIONS',
       headers: {
         origin,
@@ -167,7 +125,7 @@ describe('storage stand-in (s3rver behind the S3 layer)', () => {
   })
 
   it('refuses the preflight from another origin', async () => {
-    const response = await fetch(`${storage.endpoint}/media/some/key`, {
+    const response = await fetch(`${fx.storage.endpoint}/media/some/key`, {
       method: 'OPTIONS',
       headers: { origin: 'http://evil.example', 'access-control-request-method': 'PUT' },
     })

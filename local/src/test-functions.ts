@@ -27,7 +27,6 @@ async function main(): Promise<number> {
     // A scheduled sweep running beside a test that sweeps and counts would race it; the local
     // cron has its own tests (cron.test.ts).
     withCron: false,
-    seedDemo: false,
     extraFunctions: { 'isolation-a': join(fixture, 'a'), 'isolation-b': join(fixture, 'b') },
     log: prefixed(consoleLog, 'platform'),
   })

@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLog } from '../log'
 import { startPlatform, type Platform } from '../platform'
+import { everyPortFree } from '../config'
 
 let platform: Platform
 
@@ -37,10 +38,17 @@ function newUser() {
   }
 }
 
+/** A new user, already signed up with their password. */
+async function signedUpUser() {
+  const user = newUser()
+  await client().auth.signUp({ email: user.email, password: user.password })
+  return user
+}
+
 beforeAll(async () => {
   platform = await startPlatform({
     dataDir: 'memory',
-    ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+    ports: everyPortFree,
     withFunctions: false,
     log: silentLog,
   })
@@ -88,8 +96,7 @@ describe('auth emulator with supabase-js', () => {
   })
 
   it('signs in with a password, reads the user, refreshes (rotating) and signs out', async () => {
-    const user = newUser()
-    await client().auth.signUp({ email: user.email, password: user.password })
+    const user = await signedUpUser()
     const supabase = client()
     const signIn = await supabase.auth.signInWithPassword({
       email: user.email,
@@ -125,8 +132,7 @@ describe('auth emulator with supabase-js', () => {
   })
 
   it('reports a wrong password as invalid_credentials', async () => {
-    const user = newUser()
-    await client().auth.signUp({ email: user.email, password: user.password })
+    const user = await signedUpUser()
     const { data, error } = await client().auth.signInWithPassword({
       email: user.email,
       password: 'wrong password',
@@ -138,8 +144,7 @@ describe('auth emulator with supabase-js', () => {
   })
 
   it('refuses a duplicate email with user_already_exists', async () => {
-    const user = newUser()
-    await client().auth.signUp({ email: user.email, password: user.password })
+    const user = await signedUpUser()
     const { error } = await client().auth.signUp({
       email: user.email.toUpperCase(),
       password: user.password,
@@ -156,8 +161,7 @@ describe('auth emulator with supabase-js', () => {
   })
 
   it('resets a password through the mailed recovery link', async () => {
-    const user = newUser()
-    await client().auth.signUp({ email: user.email, password: user.password })
+    const user = await signedUpUser()
     const reset = await client().auth.resetPasswordForEmail(user.email, {
       redirectTo: platform.urls.spa,
     })
@@ -232,8 +236,7 @@ describe('auth emulator with supabase-js', () => {
   })
 
   it('limits repeated failed sign-ins with a 429', async () => {
-    const user = newUser()
-    await client().auth.signUp({ email: user.email, password: user.password })
+    const user = await signedUpUser()
     const statuses: number[] = []
     for (let i = 0; i < 11; i++) {
       const { error } = await client().auth.signInWithPassword({
@@ -255,7 +258,7 @@ describe('auth emulator with email confirmation required', () => {
   beforeAll(async () => {
     strict = await startPlatform({
       dataDir: 'memory',
-      ports: { gateway: 0, db: 0, s3: 0, functions: 0, spa: 0, workerHealth: 0 },
+      ports: everyPortFree,
       withFunctions: false,
       autoconfirm: false,
       log: silentLog,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { loopMediaPlaylist, loopStoryboard } from './seed-demo'
+import { loopMediaPlaylist, loopStoryboard } from './loop'
+
+const linesOf = (text: string, wanted: (line: string) => boolean) => text.split('\n').filter(wanted)
 
 // What ffmpeg's HLS muxer writes for one rung of the 60 s demo (shortened to three segments).
 const rung = [
@@ -90,7 +92,7 @@ describe('looping the demo storyboard', () => {
 
   it('repeats the cues with shifted times over the same sprite tiles', () => {
     const text = loopStoryboard(vtt, 10.5, 25)
-    const timings = text.split('\n').filter((line) => line.includes('-->'))
+    const timings = linesOf(text, (line) => line.includes('-->'))
     expect(timings).toEqual([
       '00:00:00.000 --> 00:00:06.000',
       // The second cue ran past the loop's end; it stops where the next loop starts.
@@ -99,7 +101,7 @@ describe('looping the demo storyboard', () => {
       '00:00:16.500 --> 00:00:21.000',
       '00:00:21.000 --> 00:00:25.000',
     ])
-    const tiles = text.split('\n').filter((line) => line.startsWith('sprite_'))
+    const tiles = linesOf(text, (line) => line.startsWith('sprite_'))
     expect(tiles).toEqual([
       'sprite_000.jpg#xywh=0,0,160,90',
       'sprite_000.jpg#xywh=160,0,160,90',
@@ -112,7 +114,7 @@ describe('looping the demo storyboard', () => {
 
   it('reaches past an hour with well-formed timestamps', () => {
     const text = loopStoryboard(vtt, 12, 4800)
-    const timings = text.split('\n').filter((line) => line.includes('-->'))
+    const timings = linesOf(text, (line) => line.includes('-->'))
     expect(timings).toHaveLength(800)
     expect(timings.at(-1)).toBe('01:19:54.000 --> 01:20:00.000')
   })
