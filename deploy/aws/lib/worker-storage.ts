@@ -2,6 +2,7 @@
 // grants on exactly the keys the worker reads and writes.
 import { Duration, RemovalPolicy, aws_iam as iam, aws_s3 as s3 } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
+import { ASSET_LAYOUT } from '../../../contracts/keys.ts'
 
 export function mediaBucket(
   scope: Construct,
@@ -33,16 +34,30 @@ export function mediaBucket(
   })
 }
 
-/** The worker reads originals and writes renditions, poster and storyboard; it deletes nothing. */
+/**
+ * What the worker writes below an asset's prefix, from the layout it writes by
+ * (contracts/keys.ts): the HLS ladder, poster, storyboard and each clip's MP4 (MEDIA-6).
+ */
+export const WORKER_WRITES = [
+  `${ASSET_LAYOUT.hls}*`,
+  ASSET_LAYOUT.poster,
+  `${ASSET_LAYOUT.storyboard}*`,
+  `${ASSET_LAYOUT.exports}*`,
+] as const
+
+/** The worker reads originals and writes renditions, poster, storyboard and clips; it deletes nothing. */
 export function grantMediaKeys(role: iam.Role, bucket: s3.Bucket) {
   const objects = (suffix: string) => bucket.arnForObjects(`orgs/*/media/*/${suffix}`)
   role.addToPolicy(
-    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects('original/*')] }),
+    new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [objects(`${ASSET_LAYOUT.original}*`)],
+    }),
   )
   role.addToPolicy(
     new iam.PolicyStatement({
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      resources: [objects('hls/*'), objects('poster.jpg'), objects('storyboard/*')],
+      resources: WORKER_WRITES.map(objects),
     }),
   )
   role.addToPolicy(

@@ -65,6 +65,8 @@ describe('worker task', () => {
     expect(JSON.stringify(get?.Resource)).toContain('/orgs/*/media/*/original/*')
     const put = statements.find((s) => JSON.stringify(s.Action).includes('s3:PutObject'))
     expect(JSON.stringify(put?.Resource)).toMatch(/hls\/\*.*poster\.jpg.*storyboard\/\*/)
+    // MEDIA-6: the worker writes each clip's MP4 below exports/ (contracts/keys.ts).
+    expect(JSON.stringify(put?.Resource)).toContain('/orgs/*/media/*/exports/*')
     expect(JSON.stringify(put?.Resource)).not.toContain('original')
     onAws.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [
