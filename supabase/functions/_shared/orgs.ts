@@ -35,6 +35,13 @@ export async function requireOrgRole(tx: Tx, orgId: string, min: OrgRole): Promi
   return standing
 }
 
+/** Whether `userId` belongs to the org (any role): identity tags and groups name members only. */
+export async function isOrgMember(tx: Tx, orgId: string, userId: string): Promise<boolean> {
+  const [member] =
+    await tx`select 1 from public.org_members where org_id = ${orgId} and user_id = ${userId}`
+  return Boolean(member)
+}
+
 export async function platformRoleOf(tx: Tx): Promise<PlatformRole> {
   const [row] = await tx<{ platform_role: PlatformRole }[]>`
     select platform_role from public.profiles where id = (select auth.uid())`

@@ -116,13 +116,6 @@ export function listDevices(tx: Tx) {
     from public.compute_devices d order by d.last_heartbeat_at desc`
 }
 
-export async function profileIdByUsername(tx: Tx, username: string) {
-  const [row] = await tx<
-    { id: string }[]
-  >`select id from public.profiles where username = ${username}`
-  return row?.id
-}
-
 export interface NewOrg {
   name: string
   type: OrgType

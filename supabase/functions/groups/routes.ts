@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { isOrgMember, requireOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { groupOrg } from './store.ts'
@@ -89,7 +89,7 @@ export const groupRoutes: Route[] = [
       await asUser(user, async (tx) => {
         const orgId = await groupOrg(tx, id)
         await requireOrgRole(tx, orgId, 'staff')
-        if (!(await store.isOrgMember(tx, orgId, userId)))
+        if (!(await isOrgMember(tx, orgId, userId)))
           throw new HttpError(
             400,
             'NOT_A_MEMBER',

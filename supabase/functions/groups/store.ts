@@ -56,12 +56,6 @@ export function groupMembers(tx: Tx, id: string) {
     where gm.group_id = ${id} order by p.username`
 }
 
-export async function isOrgMember(tx: Tx, orgId: string, userId: string) {
-  const [member] =
-    await tx`select 1 from public.org_members where org_id = ${orgId} and user_id = ${userId}`
-  return Boolean(member)
-}
-
 export async function addGroupMember(tx: Tx, id: string, orgId: string, userId: string) {
   await tx`insert into public.group_members (group_id, org_id, user_id) values (${id}, ${orgId}, ${userId})
            on conflict do nothing`

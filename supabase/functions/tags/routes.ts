@@ -12,7 +12,7 @@ import {
   parseQuery,
   uuidParam,
 } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { isOrgMember, requireOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { segmentOrg, taxonomy } from './store.ts'
@@ -77,7 +77,7 @@ export const tagRoutes: Route[] = [
           ? await store.identityTag(tx, input.segmentId, input.userId)
           : await store.taxonomyTag(tx, input.segmentId, input.tagType, key)
         if (existing) return { tag: existing, created: false }
-        if (isIdentity && !(await store.isOrgMember(tx, orgId, input.userId))) {
+        if (isIdentity && !(await isOrgMember(tx, orgId, input.userId))) {
           throw new HttpError(
             400,
             'NOT_A_MEMBER',

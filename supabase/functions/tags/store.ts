@@ -60,12 +60,6 @@ export async function taxonomyTag(tx: Tx, segmentId: string, type: TagType, key:
   return tag
 }
 
-export async function isOrgMember(tx: Tx, orgId: string, userId: string) {
-  const [member] =
-    await tx`select 1 from public.org_members where org_id = ${orgId} and user_id = ${userId}`
-  return Boolean(member)
-}
-
 export interface NewTag {
   orgId: string
   segmentId: string
