@@ -213,3 +213,28 @@ export async function recordStorageCleanupFailure(id: number, err: unknown) {
       where id = ${id}`,
   )
 }
+
+/** NARR-4's backlog: narrations with text whose embedding is missing or from another model. */
+const NEEDS_EMBEDDING = `${NARRATION_TEXT} <> ''
+  and (n.embedding is null or n.embedding_model is distinct from $2)
+  and ($1::uuid is null or n.org_id = $1::uuid)`
+
+/** The next batch of the backlog after `after` (keyset over ids), with the text to embed. */
+export function narrationsToEmbed(
+  tx: Tx,
+  o: { orgId: string | null; model: string; after: string; limit: number },
+) {
+  return tx.unsafe<{ id: string; text: string }[]>(
+    `select n.id, ${NARRATION_TEXT} as text from public.narrations n
+      where ${NEEDS_EMBEDDING} and n.id > $3 order by n.id limit $4`,
+    [o.orgId, o.model, o.after, o.limit],
+  )
+}
+
+export async function countNarrationsToEmbed(tx: Tx, orgId: string | null, model: string) {
+  const [row] = await tx.unsafe<{ count: number }[]>(
+    `select count(*)::int as count from public.narrations n where ${NEEDS_EMBEDDING}`,
+    [orgId, model],
+  )
+  return row?.count ?? 0
+}

@@ -11,13 +11,8 @@ import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
 import * as store from './store.ts'
 import { narrationById, refreshEmbedding, toNarration } from './store.ts'
-import {
-  background,
-  enqueueTranscription,
-  runJob,
-  sweepTranscriptions,
-  transcribeJobOf,
-} from './jobs.ts'
+import { enqueueTranscription, transcribeJobOf } from './job-store.ts'
+import { background, runJob, sweepTranscriptions } from './jobs.ts'
 
 const Text = z.string().trim().max(10_000, 'at most 10,000 characters')
 const Seconds = z.number().min(0).max(86_400)

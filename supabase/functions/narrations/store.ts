@@ -2,7 +2,8 @@
 import type { ContentSource } from '../../../contracts/enums.ts'
 import type { Tx } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
-import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
+import { embeddings } from '../_shared/providers/index.ts'
+import { storeNarrationEmbedding } from '../_shared/narration-embedding.ts'
 import { orgOf } from '../_shared/sql.ts'
 
 export interface NarrationRow {
@@ -79,8 +80,7 @@ export async function refreshEmbedding(tx: Tx, id: string, text: string): Promis
     return false
   }
   if (!vector) return false
-  await tx`update public.narrations set embedding = ${vectorLiteral(vector)}::extensions.halfvec,
-             embedding_model = ${provider.name} where id = ${id}`
+  await storeNarrationEmbedding(tx, id, { vector, model: provider.name })
   return true
 }
 
