@@ -2,7 +2,7 @@
 // own permission helpers so functions and RLS agree on who may do what.
 import type { OrgRole, PlatformRole } from '../../../contracts/enums.ts'
 import type { AuthUser } from './auth.ts'
-import { readAsUser, type Tx } from './db.ts'
+import { type asUser, readAsUser, type Tx } from './db.ts'
 import { forbidden, notFound } from './http.ts'
 
 export type { OrgRole, PlatformRole }
@@ -40,6 +40,25 @@ export async function isOrgMember(tx: Tx, orgId: string, userId: string): Promis
   const [member] =
     await tx`select 1 from public.org_members where org_id = ${orgId} and user_id = ${userId}`
   return Boolean(member)
+}
+
+/**
+ * `fn` in the caller's transaction (`run`: `asUser` or `readAsUser`) once they hold at least
+ * `min` in the org: `org` is its id, or the lookup of the org of the row a route is about (which
+ * answers 404 when RLS hides the row). `fn` gets the org's id.
+ */
+export function withOrgRole<T>(
+  run: typeof asUser,
+  user: AuthUser,
+  org: string | ((tx: Tx) => Promise<string>),
+  min: OrgRole,
+  fn: (tx: Tx, orgId: string) => Promise<T>,
+): Promise<T> {
+  return run(user, async (tx) => {
+    const orgId = typeof org === 'string' ? org : await org(tx)
+    await requireOrgRole(tx, orgId, min)
+    return await fn(tx, orgId)
+  })
 }
 
 export async function platformRoleOf(tx: Tx): Promise<PlatformRole> {

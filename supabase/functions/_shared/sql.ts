@@ -41,3 +41,13 @@ export async function profileIdByUsername(tx: Tx, username: string): Promise<str
   >`select id from public.profiles where username = ${username}`
   return row?.id
 }
+
+/**
+ * `orgOf` for one table, as the lookup `withOrgRole` takes: `groupOrg(id)` finds a group's org
+ * (or answers `missing`).
+ */
+export const orgLookup =
+  (table: OrgOwnedTable, missing: string) =>
+  (id: string) =>
+  (tx: Tx): Promise<string> =>
+    orgOf(tx, table, id, missing)

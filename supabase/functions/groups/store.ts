@@ -1,13 +1,12 @@
 // Group reads and writes as the caller (RLS: members read; staff write).
 import type { Tx } from '../_shared/db.ts'
-import { orgOf } from '../_shared/sql.ts'
+import { orgLookup } from '../_shared/sql.ts'
 
 const GROUP_SELECT = `select g.id, g.org_id, g.name, g.description, g.created_at,
   (select count(*)::int from public.group_members gm where gm.group_id = g.id) as member_count
   from public.groups g`
 
-export const groupOrg = (tx: Tx, groupId: string) =>
-  orgOf(tx, 'groups', groupId, 'Group not found.')
+export const groupOrg = orgLookup('groups', 'Group not found.')
 
 export function orgGroups(tx: Tx, orgId: string) {
   return tx.unsafe(`${GROUP_SELECT} where g.org_id = $1 order by g.name`, [orgId])

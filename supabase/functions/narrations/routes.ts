@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { CONTENT_SOURCES } from '../../../contracts/enums.ts'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole, requireServiceOrPlatformAdmin } from '../_shared/orgs.ts'
+import { requireOrgRole, requireServiceOrPlatformAdmin, withOrgRole } from '../_shared/orgs.ts'
 import { queryVector } from '../_shared/providers/index.ts'
 import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
@@ -84,11 +84,10 @@ export const narrationRoutes: Route[] = [
     pattern: '/',
     handler: async ({ url, user }) => {
       const q = parseQuery(url, ListQuery)
-      const rows = await readAsUser(user, async (tx) => {
-        const media = await store.mediaOf(tx, q.mediaAssetId)
-        await requireOrgRole(tx, media.org_id, 'member')
-        return await store.listNarrations(tx, q)
-      })
+      const videoOrg = store.mediaOrg(q.mediaAssetId)
+      const rows = await withOrgRole(readAsUser, user, videoOrg, 'member', (tx) =>
+        store.listNarrations(tx, q),
+      )
       return json({ items: rows.map(toNarration) })
     },
   },
@@ -145,10 +144,9 @@ export const narrationRoutes: Route[] = [
       const q = parseQuery(url, SearchQuery)
       logOrg(q.orgId)
       const vector = await queryVector(q.q)
-      const { rows, names } = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, q.orgId, 'member')
-        return await store.search(tx, q, vector)
-      })
+      const { rows, names } = await withOrgRole(readAsUser, user, q.orgId, 'member', (tx) =>
+        store.search(tx, q, vector),
+      )
       // B-1: narrations, segment insights and match summaries in one RRF-ranked list; each hit
       // links to the segment at its time (a match summary to the match).
       return json({
