@@ -13,6 +13,11 @@ export const integration = {
   sanitizeOps: false,
 }
 
+/** An integration test (see `integration`): `Deno.test` against the running platform. */
+export function integrationTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ ...integration, name, fn })
+}
+
 export interface TestUser {
   id: string
   email: string
@@ -47,6 +52,15 @@ export async function signUp(label = 'user'): Promise<TestUser> {
     throw new Error(`signup failed: ${res.status} ${JSON.stringify(body)}`)
   }
   return { id: body.user.id, email, token: body.access_token }
+}
+
+/** One user per label, signed up in order: `const [coach, player] = await signUps('coach', 'player')`. */
+export async function signUps<const L extends readonly string[]>(
+  ...labels: L
+): Promise<{ [K in keyof L]: TestUser }> {
+  const users: TestUser[] = []
+  for (const label of labels) users.push(await signUp(label))
+  return users as { [K in keyof L]: TestUser }
 }
 
 export interface ApiResult<T = Record<string, unknown>> {

@@ -7,9 +7,9 @@ import {
   api,
   createOrg,
   insertMatch,
-  integration,
+  integrationTest,
   serviceSql,
-  signUp,
+  signUps,
   type TestUser,
 } from '../_shared/testing.ts'
 
@@ -22,13 +22,10 @@ async function narrate(token: string, mediaAssetId: string, text: string, segmen
   return res.body.narration.id as string
 }
 
-Deno.test({
-  ...integration,
-  name: 'NARR-5 B-1: knowledge search is org-scoped, snippets highlight, summaries are found',
-  fn: async () => {
-    const coach = await signUp('coach')
-    const player = await signUp('player')
-    const rival = await signUp('rival')
+integrationTest(
+  'NARR-5 B-1: knowledge search is org-scoped, snippets highlight, summaries are found',
+  async () => {
+    const [coach, player, rival] = await signUps('coach', 'player', 'rival')
     const org = await createOrg(coach, 'Search Club')
     const other = await createOrg(rival, 'Rival Club')
     await addMember(org.id, player, 'member')
@@ -99,15 +96,12 @@ Deno.test({
     })
     assert.equal(tooLong.status, 400)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'AI-2 AI-4: match summary staleness at max(5, 20 %), answers cite only evidence',
-  fn: async () => {
-    const coach = await signUp('coach')
-    const player = await signUp('player')
-    const outsider = await signUp('outsider')
+integrationTest(
+  'AI-2 AI-4: match summary staleness at max(5, 20 %), answers cite only evidence',
+  async () => {
+    const [coach, player, outsider] = await signUps('coach', 'player', 'outsider')
     const org = await createOrg(coach, 'Ask Club')
     await addMember(org.id, player, 'member')
     const mediaId = await match(org.id, coach, 'Cup final')
@@ -193,14 +187,12 @@ Deno.test({
     )
     assert.equal((await api(`insights/matches/${mediaId}`, { token: outsider.token })).status, 404)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'AI-1 AI-3: no insight without narration; a deleted note leaves insight and search',
-  fn: async () => {
-    const coach = await signUp('coach')
-    const player = await signUp('player')
+integrationTest(
+  'AI-1 AI-3: no insight without narration; a deleted note leaves insight and search',
+  async () => {
+    const [coach, player] = await signUps('coach', 'player')
     const org = await createOrg(coach, 'Insight Club')
     await addMember(org.id, player, 'member')
     const mediaId = await match(org.id, coach, 'Round 2')
@@ -254,6 +246,6 @@ Deno.test({
     assert.equal(search.status, 200)
     assert.deepEqual(search.body.items, [])
   },
-})
+)
 
-Deno.test({ ...integration, name: 'insights tests: close pools', fn: () => closePools() })
+integrationTest('insights tests: close pools', closePools)
