@@ -3,7 +3,8 @@
 import type { OrgRole, PlatformRole } from '../../../contracts/enums.ts'
 import type { AuthUser } from './auth.ts'
 import { type asUser, readAsUser, type Tx } from './db.ts'
-import { forbidden, notFound } from './http.ts'
+import { forbidden, json, notFound, OrgQuery, parseQuery } from './http.ts'
+import type { Handler } from './router.ts'
 
 export type { OrgRole, PlatformRole }
 
@@ -59,6 +60,18 @@ export function withOrgRole<T>(
     await requireOrgRole(tx, orgId, min)
     return await fn(tx, orgId)
   })
+}
+
+/** A GET of one org's list (`?orgId=…`): the caller's role checked, then `{ items }`. */
+export function orgList(
+  min: OrgRole,
+  list: (tx: Tx, orgId: string, user: AuthUser) => Promise<readonly unknown[]>,
+): Handler {
+  return async ({ url, user }) => {
+    const { orgId } = parseQuery(url, OrgQuery)
+    const items = await withOrgRole(readAsUser, user, orgId, min, (tx) => list(tx, orgId, user))
+    return json({ items })
+  }
 }
 
 export async function platformRoleOf(tx: Tx): Promise<PlatformRole> {

@@ -2,17 +2,8 @@
 // progress rows (team = members, creator excluded) and completion is tracked per assignee.
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
-import {
-  HttpError,
-  json,
-  noContent,
-  notFound,
-  OrgQuery,
-  parseBody,
-  parseQuery,
-  uuidParam,
-} from '../_shared/http.ts'
-import { withOrgRole } from '../_shared/orgs.ts'
+import { HttpError, json, noContent, notFound, parseBody, uuidParam } from '../_shared/http.ts'
+import { orgList, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import { assigneeState } from '../_shared/assignment-status.ts'
 import {
@@ -68,14 +59,9 @@ export const assignmentRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const rows = await withOrgRole(readAsUser, user, orgId, 'staff', (tx) =>
-        orgAssignments(tx, orgId),
-      )
-      const items = rows.map((r) => toAssignment(r))
-      return json({ items })
-    },
+    handler: orgList('staff', async (tx, orgId) =>
+      (await orgAssignments(tx, orgId)).map((r) => toAssignment(r)),
+    ),
   },
   {
     method: 'GET',

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
 import { json, notFound, OrgQuery, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { withOrgRole } from '../_shared/orgs.ts'
+import { orgList, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { assignmentStatus } from '../_shared/assignment-status.ts'
@@ -52,13 +52,7 @@ export const feedRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/moments',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const items = await withOrgRole(readAsUser, user, orgId, 'member', (tx) =>
-        store.moments(tx, orgId, user.id),
-      )
-      return json({ items })
-    },
+    handler: orgList('member', (tx, orgId, user) => store.moments(tx, orgId, user.id)),
   },
   {
     method: 'POST',

@@ -1,16 +1,8 @@
 // `groups` (GRP-1): named sets of org members used as assignment targets.
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
-import {
-  HttpError,
-  json,
-  noContent,
-  OrgQuery,
-  parseBody,
-  parseQuery,
-  uuidParam,
-} from '../_shared/http.ts'
-import { isOrgMember, withOrgRole } from '../_shared/orgs.ts'
+import { HttpError, json, noContent, parseBody, uuidParam } from '../_shared/http.ts'
+import { isOrgMember, orgList, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { groupOrg } from './store.ts'
@@ -22,17 +14,7 @@ const UpdateGroup = z.object({ name: Name.optional(), description: Description }
 const AddMember = z.object({ userId: z.uuid() }).strict()
 
 export const groupRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const items = await withOrgRole(readAsUser, user, orgId, 'member', (tx) =>
-        store.orgGroups(tx, orgId),
-      )
-      return json({ items })
-    },
-  },
+  { method: 'GET', pattern: '/', handler: orgList('member', store.orgGroups) },
   {
     method: 'POST',
     pattern: '/',

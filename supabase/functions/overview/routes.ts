@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { readAsUser } from '../_shared/db.ts'
 import { json, OrgQuery, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole, withOrgRole } from '../_shared/orgs.ts'
+import { orgList, requireOrgRole, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 
@@ -25,17 +25,7 @@ export const overviewRoutes: Route[] = [
       return json(result)
     },
   },
-  {
-    method: 'GET',
-    pattern: '/coverage',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const items = await withOrgRole(readAsUser, user, orgId, 'member', (tx) =>
-        store.coverageList(tx, orgId),
-      )
-      return json({ items })
-    },
-  },
+  { method: 'GET', pattern: '/coverage', handler: orgList('member', store.coverageList) },
   {
     method: 'GET',
     pattern: '/dashboard',
