@@ -1,6 +1,7 @@
 // Helpers for integration tests against a running platform (local/src/test-functions.ts boots
 // one and passes its env). Tests that need it are ignored when SUPABASE_DB_URL is absent, so
 // `deno test` of the pure modules still works on its own.
+import assert from 'node:assert/strict'
 import { env, publishableKeys } from './env.ts'
 
 export const platformAvailable =
@@ -152,6 +153,21 @@ export async function insertMatch(
         ${`orgs/${orgId}/media/${id}/original/source.mp4`}, ${match.durationSeconds}, true)`,
   )
   return id
+}
+
+/** A segment of the match cut through the API by `by` (it must be created); returns its id. */
+export async function cutSegment(
+  by: TestUser,
+  mediaAssetId: string,
+  startSeconds: number,
+  endSeconds: number,
+): Promise<string> {
+  const res = await api('segments', {
+    token: by.token,
+    body: { mediaAssetId, startSeconds, endSeconds },
+  })
+  assert.equal(res.status, 201, JSON.stringify(res.body))
+  return res.body.segment.id
 }
 
 export interface ClubFixture {

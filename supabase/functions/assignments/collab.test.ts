@@ -6,6 +6,7 @@ import {
   addMember,
   api,
   createOrg,
+  cutSegment,
   insertMatch,
   integrationTest,
   signUps,
@@ -23,13 +24,7 @@ integrationTest(
       fileName: 'd.mp4',
       durationSeconds: 1200,
     })
-    const seg = async (start: number) =>
-      (
-        await api('segments', {
-          token: coach.token,
-          body: { mediaAssetId: mediaId, startSeconds: start, endSeconds: start + 20 },
-        })
-      ).body.segment.id as string
+    const seg = (start: number) => cutSegment(coach, mediaId, start, start + 20)
     const s1 = await seg(60)
     const s2 = await seg(300)
 

@@ -6,6 +6,7 @@ import {
   addMember,
   api,
   createOrg,
+  cutSegment,
   insertMatch,
   integrationTest,
   serviceSql,
@@ -31,11 +32,7 @@ integrationTest(
     await addMember(org.id, player, 'member')
     const mediaId = await match(org.id, coach, 'Round 1')
     const rivalMedia = await match(other.id, rival, 'Rival Round 1')
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 300, endSeconds: 320 },
-    })
-    const segmentId: string = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 300, 320)
     const ours = await narrate(
       coach.token,
       mediaId,
@@ -113,11 +110,7 @@ integrationTest(
 
     const segments: string[] = []
     for (let i = 0; i < 6; i++) {
-      const seg = await api('segments', {
-        token: coach.token,
-        body: { mediaAssetId: mediaId, startSeconds: 100 + i * 60, endSeconds: 120 + i * 60 },
-      })
-      segments.push(seg.body.segment.id)
+      segments.push(await cutSegment(coach, mediaId, 100 + i * 60, 120 + i * 60))
       await narrate(
         coach.token,
         mediaId,
@@ -196,11 +189,7 @@ integrationTest(
     const org = await createOrg(coach, 'Insight Club')
     await addMember(org.id, player, 'member')
     const mediaId = await match(org.id, coach, 'Round 2')
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 600, endSeconds: 630 },
-    })
-    const segmentId: string = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 600, 630)
 
     const none = await api(`insights/segments/${segmentId}`, { token: player.token })
     assert.equal(none.status, 200)

@@ -2,7 +2,13 @@
 // export is in export.test.ts, insights in ../insights/segment-insight.test.ts.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, clubWithMatch, integrationTest, type TestUser } from '../_shared/testing.ts'
+import {
+  api,
+  clubWithMatch,
+  cutSegment,
+  integrationTest,
+  type TestUser,
+} from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let orgId: string, mediaId: string
@@ -121,11 +127,7 @@ integrationTest(
   'NARR: text and voice narrations, visible transcription failure, edit rules, hybrid search',
   async () => {
     await setup()
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 400, endSeconds: 420 },
-    })
-    const segmentId = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 400, 420)
     const coachNote = await api('narrations', {
       token: coach.token,
       body: {
@@ -257,11 +259,7 @@ integrationTest(
     const taxonomy = await api('tags/taxonomy', { token: player.token })
     assert.equal(taxonomy.status, 200)
     assert.ok(taxonomy.body.tags.some((t: { key: string }) => t.key === 'tackle'))
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 500, endSeconds: 520 },
-    })
-    const segmentId = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 500, 520)
     const first = await api('tags', {
       token: coach.token,
       body: { segmentId, tagType: 'action', tagKey: 'carry' },

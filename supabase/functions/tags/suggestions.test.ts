@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { uuidv7 } from '../_shared/ids.ts'
-import { api, clubWithMatch, integrationTest, type TestUser } from '../_shared/testing.ts'
+import {
+  api,
+  clubWithMatch,
+  cutSegment,
+  integrationTest,
+  type TestUser,
+} from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let mediaId: string
@@ -18,14 +24,7 @@ async function setup() {
   }))
 }
 
-async function segment(start: number): Promise<string> {
-  const res = await api('segments', {
-    token: coach.token,
-    body: { mediaAssetId: mediaId, startSeconds: start, endSeconds: start + 20 },
-  })
-  assert.equal(res.status, 201, JSON.stringify(res.body))
-  return res.body.segment.id
-}
+const segment = (start: number) => cutSegment(coach, mediaId, start, start + 20)
 
 const note = (segmentId: string, text: string, token = coach.token) =>
   api('narrations', { token, body: { mediaAssetId: mediaId, segmentId, text } })
