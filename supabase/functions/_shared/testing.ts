@@ -55,7 +55,7 @@ export async function signUp(label = 'user'): Promise<TestUser> {
   return { id: body.user.id, email, token: body.access_token }
 }
 
-/** One user per label, signed up in order: `const [coach, player] = await signUps('coach', 'player')`. */
+/** One user per label, signed up in order: `const [a, b] = await signUps('coach', 'player')`. */
 export async function signUps<const L extends readonly string[]>(
   ...labels: L
 ): Promise<{ [K in keyof L]: TestUser }> {

@@ -59,10 +59,7 @@ function searchPage(
   }
 }
 
-/**
- * A scheduled call (private.schedules: the secret key, as narrations' sweeper takes it) or a
- * platform admin. Returns the acting user's id, none for the schedule.
- */
+/** NARR-4: how many narrations one backfill call embeds; `orgId` narrows it to one club. */
 const Backfill = z
   .object({
     batchSize: z.number().int().min(1).max(200).default(50),
