@@ -138,11 +138,28 @@ export class RedisConnection {
   }
 }
 
-export class RedisBackend implements CacheBackend {
+/** The two counters of a Redis store, both one round trip of INCR, EXPIRE NX and maybe GET. */
+abstract class RedisCounters {
+  /** INCR `key` (expiring `ttlSeconds` after first use) and GET `readKey` when given. */
+  protected abstract counter(
+    key: string,
+    ttlSeconds: number,
+    readKey?: string,
+  ): Promise<[number, number]>
+  incr(key: string, ttlSeconds: number) {
+    return this.counter(key, ttlSeconds).then(([n]) => n)
+  }
+  incrementAndGet(incrementKey: string, readKey: string, ttlSeconds: number) {
+    return this.counter(incrementKey, ttlSeconds, readKey)
+  }
+}
+
+export class RedisBackend extends RedisCounters implements CacheBackend {
   readonly kind = 'redis' as const
   readonly shared = true
   private readonly redis: RedisConnection
   constructor(url: string) {
+    super()
     this.redis = new RedisConnection(url)
   }
   async get(key: string) {
@@ -154,41 +171,23 @@ export class RedisBackend implements CacheBackend {
   async del(keys: string[]) {
     await (await this.redis.get()).del(keys)
   }
-  async incr(key: string, ttlSeconds: number) {
-    const [n] = await (
-      await this.redis.get()
-    )
-      .multi()
-      .incr(key)
-      .expire(key, ttlSeconds, 'NX')
-      .execAsPipeline()
-    return Number(n)
-  }
-  async incrementAndGet(
-    incrementKey: string,
-    readKey: string,
-    ttlSeconds: number,
-  ): Promise<[number, number]> {
-    const [a, , b] = await (
-      await this.redis.get()
-    )
-      .multi()
-      .incr(incrementKey)
-      .expire(incrementKey, ttlSeconds, 'NX')
-      .get(readKey)
-      .execAsPipeline()
-    return [Number(a), Number(b ?? '0')]
+  protected async counter(key: string, ttlSeconds: number, readKey?: string) {
+    const multi = (await this.redis.get()).multi().incr(key).expire(key, ttlSeconds, 'NX')
+    if (readKey !== undefined) multi.get(readKey)
+    const [n, , read] = (await multi.execAsPipeline()) as unknown[]
+    return [Number(n), Number(read ?? '0')] as [number, number]
   }
   close() {
     this.redis.close()
   }
 }
 
-export class UpstashBackend implements CacheBackend {
+export class UpstashBackend extends RedisCounters implements CacheBackend {
   readonly kind = 'upstash' as const
   readonly shared = true
   private readonly redis: Upstash
   constructor(url: string, token: string) {
+    super()
     // Values are our own JSON strings: keep them as strings instead of letting the client parse.
     this.redis = new Upstash({ url, token, automaticDeserialization: false, retry: false })
   }
@@ -201,24 +200,13 @@ export class UpstashBackend implements CacheBackend {
   async del(keys: string[]) {
     await this.redis.del(...keys)
   }
-  async incr(key: string, ttlSeconds: number) {
+  protected async counter(key: string, ttlSeconds: number, readKey?: string) {
     const p = this.redis.pipeline()
     p.incr(key)
     p.expire(key, ttlSeconds, 'NX')
-    const [n] = await p.exec<[number, number]>()
-    return Number(n)
-  }
-  async incrementAndGet(
-    incrementKey: string,
-    readKey: string,
-    ttlSeconds: number,
-  ): Promise<[number, number]> {
-    const p = this.redis.pipeline()
-    p.incr(incrementKey)
-    p.expire(incrementKey, ttlSeconds, 'NX')
-    p.get(readKey)
-    const [a, , b] = await p.exec<[number, number, string | null]>()
-    return [Number(a), Number(b ?? '0')]
+    if (readKey !== undefined) p.get(readKey)
+    const [n, , read] = await p.exec<[number, number, string | null]>()
+    return [Number(n), Number(read ?? '0')] as [number, number]
   }
   close() {}
 }

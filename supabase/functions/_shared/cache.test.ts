@@ -88,8 +88,6 @@ Deno.test(
   },
 )
 
-const withRedis = { ignore: !redisAvailable(), sanitizeResources: false, sanitizeOps: false }
-
 /**
  * Runs `fn` with a generous CACHE_TIMEOUT_MS: on a loaded machine a Redis call may outlast the
  * production deadline, and a timed-out call fails open (a refetch), which these tests would read
@@ -106,66 +104,75 @@ async function withPatientCache(fn: () => Promise<void>) {
   }
 }
 
-Deno.test({
-  ...withRedis,
-  name: 'real Redis (node-redis) and Upstash REST: same behaviour; Redis stopped → still 200',
-  fn: () =>
-    withPatientCache(async () => {
-      const redis = await startRedis()
-      const adapter = startUpstashAdapter(redis.url, 'test-token')
-      const savedUrl = Deno.env.get('REDIS_URL')
-      try {
-        await exerciseBackend(new RedisBackend(redis.url), `redis${crypto.randomUUID()}`)
-        await exerciseBackend(
-          new UpstashBackend(adapter.url, 'test-token'),
-          `upstash${crypto.randomUUID()}`,
-        )
+/** A test against a real redis-server (skipped where none is installed), with patient deadlines. */
+function redisTest(name: string, fn: () => Promise<void>) {
+  Deno.test({
+    ignore: !redisAvailable(),
+    sanitizeResources: false,
+    sanitizeOps: false,
+    name,
+    fn: () => withPatientCache(fn),
+  })
+}
 
-        // Values really live in Redis (not in a process map): read one back with a raw client.
-        setCacheBackend(new RedisBackend(redis.url))
-        await getCached('g:probe', 60, () => Promise.resolve({ hello: 'redis' }))
-        const raw = await new RedisConnection(redis.url).get()
-        assert.equal(
-          await raw.sendCommand(['GET', 'g:probe']),
-          JSON.stringify({ v: { hello: 'redis' } }),
-        )
-        assert.ok(Number(await raw.sendCommand(['TTL', 'g:probe'])) > 0)
-        raw.destroy()
+redisTest(
+  'real Redis (node-redis) and Upstash REST: same behaviour; Redis stopped → still 200',
+  async () => {
+    const redis = await startRedis()
+    const adapter = startUpstashAdapter(redis.url, 'test-token')
+    const savedUrl = Deno.env.get('REDIS_URL')
+    try {
+      await exerciseBackend(new RedisBackend(redis.url), `redis${crypto.randomUUID()}`)
+      await exerciseBackend(
+        new UpstashBackend(adapter.url, 'test-token'),
+        `upstash${crypto.randomUUID()}`,
+      )
 
-        // Through the env path a router uses: REDIS_URL selects the Redis backend.
-        Deno.env.set('REDIS_URL', redis.url)
-        setCacheBackend(undefined)
-        let fetches = 0
-        const handler = createRouter('probe', [
-          {
-            method: 'GET',
-            pattern: '/',
-            auth: 'none',
-            handler: async () =>
-              json(await getCached('g:route', 60, () => Promise.resolve({ fetch: ++fetches }))),
-          },
-        ])
-        const call = () => handler(new Request('http://127.0.0.1/functions/v1/probe'))
-        assert.equal((await call()).status, 200)
-        const hit = await call()
-        assert.deepEqual(await hit.json(), { fetch: 1 })
+      // Values really live in Redis (not in a process map): read one back with a raw client.
+      setCacheBackend(new RedisBackend(redis.url))
+      await getCached('g:probe', 60, () => Promise.resolve({ hello: 'redis' }))
+      const raw = await new RedisConnection(redis.url).get()
+      assert.equal(
+        await raw.sendCommand(['GET', 'g:probe']),
+        JSON.stringify({ v: { hello: 'redis' } }),
+      )
+      assert.ok(Number(await raw.sendCommand(['TTL', 'g:probe'])) > 0)
+      raw.destroy()
 
-        // Redis goes away mid-test: requests still succeed, served by the fetcher (fail-open).
-        await redis.stop()
-        const down = await call()
-        assert.equal(down.status, 200)
-        assert.deepEqual(await down.json(), { fetch: 2 })
-        const stillDown = await call()
-        assert.equal(stillDown.status, 200)
-      } finally {
-        if (savedUrl === undefined) Deno.env.delete('REDIS_URL')
-        else Deno.env.set('REDIS_URL', savedUrl)
-        setCacheBackend(undefined)
-        await adapter.stop()
-        await redis.stop()
-      }
-    }),
-})
+      // Through the env path a router uses: REDIS_URL selects the Redis backend.
+      Deno.env.set('REDIS_URL', redis.url)
+      setCacheBackend(undefined)
+      let fetches = 0
+      const handler = createRouter('probe', [
+        {
+          method: 'GET',
+          pattern: '/',
+          auth: 'none',
+          handler: async () =>
+            json(await getCached('g:route', 60, () => Promise.resolve({ fetch: ++fetches }))),
+        },
+      ])
+      const call = () => handler(new Request('http://127.0.0.1/functions/v1/probe'))
+      assert.equal((await call()).status, 200)
+      const hit = await call()
+      assert.deepEqual(await hit.json(), { fetch: 1 })
+
+      // Redis goes away mid-test: requests still succeed, served by the fetcher (fail-open).
+      await redis.stop()
+      const down = await call()
+      assert.equal(down.status, 200)
+      assert.deepEqual(await down.json(), { fetch: 2 })
+      const stillDown = await call()
+      assert.equal(stillDown.status, 200)
+    } finally {
+      if (savedUrl === undefined) Deno.env.delete('REDIS_URL')
+      else Deno.env.set('REDIS_URL', savedUrl)
+      setCacheBackend(undefined)
+      await adapter.stop()
+      await redis.stop()
+    }
+  },
+)
 
 /** A second instance of cache.ts: another isolate, with module state of its own. */
 async function otherIsolate(tag: string): Promise<typeof import('./cache.ts')> {
@@ -205,48 +212,43 @@ Deno.test(
   },
 )
 
-Deno.test({
-  ...withRedis,
-  name: 'Redis: an invalidation in one isolate is seen by every other',
-  fn: () =>
-    withPatientCache(async () => {
-      const redis = await startRedis()
-      const savedRedis = Deno.env.get('REDIS_URL')
-      Deno.env.set('REDIS_URL', redis.url)
-      const reader = await otherIsolate(`reader${crypto.randomUUID()}`)
-      const writer = await otherIsolate(`writer${crypto.randomUUID()}`)
-      try {
-        assert.equal(reader.cacheBackend().shared, true)
-        const key = keys.user(crypto.randomUUID(), 'me')
-        let version = 1
-        let fetches = 0
-        const fetcher = () => {
-          fetches++
-          return Promise.resolve({ version })
-        }
-        assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 1 })
-        assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 1 })
-        assert.equal(fetches, 1)
-        version = 2
-        await writer.invalidate(key)
-        assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 2 })
+redisTest('Redis: an invalidation in one isolate is seen by every other', async () => {
+  const redis = await startRedis()
+  const savedRedis = Deno.env.get('REDIS_URL')
+  Deno.env.set('REDIS_URL', redis.url)
+  const reader = await otherIsolate(`reader${crypto.randomUUID()}`)
+  const writer = await otherIsolate(`writer${crypto.randomUUID()}`)
+  try {
+    assert.equal(reader.cacheBackend().shared, true)
+    const key = keys.user(crypto.randomUUID(), 'me')
+    let version = 1
+    let fetches = 0
+    const fetcher = () => {
+      fetches++
+      return Promise.resolve({ version })
+    }
+    assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 1 })
+    assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 1 })
+    assert.equal(fetches, 1)
+    version = 2
+    await writer.invalidate(key)
+    assert.deepEqual(await reader.getCached(key, 600, fetcher), { version: 2 })
 
-        // Namespaces too: one version bump in the writer drops the reader's pages.
-        const ns = keys.org(crypto.randomUUID(), 'media')
-        assert.deepEqual(await reader.getCached(`${key}:p1`, 60, fetcher, { namespace: ns }), {
-          version: 2,
-        })
-        version = 3
-        await writer.invalidateNamespace(ns)
-        assert.deepEqual(await reader.getCached(`${key}:p1`, 60, fetcher, { namespace: ns }), {
-          version: 3,
-        })
-      } finally {
-        if (savedRedis === undefined) Deno.env.delete('REDIS_URL')
-        else Deno.env.set('REDIS_URL', savedRedis)
-        reader.setCacheBackend(undefined)
-        writer.setCacheBackend(undefined)
-        await redis.stop()
-      }
-    }),
+    // Namespaces too: one version bump in the writer drops the reader's pages.
+    const ns = keys.org(crypto.randomUUID(), 'media')
+    assert.deepEqual(await reader.getCached(`${key}:p1`, 60, fetcher, { namespace: ns }), {
+      version: 2,
+    })
+    version = 3
+    await writer.invalidateNamespace(ns)
+    assert.deepEqual(await reader.getCached(`${key}:p1`, 60, fetcher, { namespace: ns }), {
+      version: 3,
+    })
+  } finally {
+    if (savedRedis === undefined) Deno.env.delete('REDIS_URL')
+    else Deno.env.set('REDIS_URL', savedRedis)
+    reader.setCacheBackend(undefined)
+    writer.setCacheBackend(undefined)
+    await redis.stop()
+  }
 })

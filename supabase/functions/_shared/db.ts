@@ -90,7 +90,7 @@ export async function readPoolFor(userId: string | undefined): Promise<{
   return { sql: rep, target: 'replica' }
 }
 
-async function enterAs(tx: Tx, role: 'authenticated' | 'anon' | null, claims: Claims | null) {
+async function enterAs(tx: Tx, role: Role, claims: Claims | null) {
   // One round trip: set_config(..., true) is transaction-local, exactly like SET LOCAL.
   if (role) {
     await tx`select set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS())}, true),
@@ -101,33 +101,46 @@ async function enterAs(tx: Tx, role: 'authenticated' | 'anon' | null, claims: Cl
   }
 }
 
-/** A read/write transaction on the primary as the caller. */
-export async function asUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await primary().begin(async (tx) => {
-    await enterAs(tx, 'authenticated', user.claims)
+type Role = 'authenticated' | 'anon' | null
+
+/** `fn` in one transaction on `sql`, entered as `role` (null: the service role, no RLS). */
+async function transaction<T>(
+  sql: Sql,
+  access: 'read only' | 'read write',
+  role: Role,
+  claims: Claims | null,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const body = async (tx: Tx) => {
+    await enterAs(tx, role, claims)
     return await fn(tx)
-  })
-  await markWrite(user.id)
+  }
+  // Writes take a plain BEGIN: read write is the default.
+  const result = await (access === 'read only' ? sql.begin('read only', body) : sql.begin(body))
   return result as T
 }
 
+function checkStep(step: string) {
+  if (!/^[a-z][a-z0-9-]*$/.test(step)) throw new Error(`asService step must be kebab-case: ${step}`)
+}
+
+/** A read/write transaction on the primary as the caller. */
+export async function asUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await transaction(primary(), 'read write', 'authenticated', user.claims, fn)
+  await markWrite(user.id)
+  return result
+}
+
 /** A transaction as the anonymous role: public forms (waitlist), still under RLS. */
-export async function asAnon<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await primary().begin(async (tx) => {
-    await enterAs(tx, 'anon', { role: 'anon' } as unknown as Claims)
-    return await fn(tx)
-  })
-  return result as T
+export function asAnon<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const claims = { role: 'anon' } as unknown as Claims
+  return transaction(primary(), 'read write', 'anon', claims, fn)
 }
 
 /** A read-only transaction as the caller; on the replica unless the caller wrote recently. */
 export async function readAsUser<T>(user: AuthUser, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { sql } = await readPoolFor(user.id)
-  const result = await sql.begin('read only', async (tx) => {
-    await enterAs(tx, 'authenticated', user.claims)
-    return await fn(tx)
-  })
-  return result as T
+  return await transaction(sql, 'read only', 'authenticated', user.claims, fn)
 }
 
 /**
@@ -139,13 +152,10 @@ export async function asService<T>(
   fn: (tx: Tx) => Promise<T>,
   actor?: string,
 ): Promise<T> {
-  if (!/^[a-z][a-z0-9-]*$/.test(step)) throw new Error(`asService step must be kebab-case: ${step}`)
-  const result = await primary().begin(async (tx) => {
-    await enterAs(tx, null, null)
-    return await fn(tx)
-  })
+  checkStep(step)
+  const result = await transaction(primary(), 'read write', null, null, fn)
   await markWrite(actor)
-  return result as T
+  return result
 }
 
 /** Read-only privileged query (no RLS), routed like user reads. */
@@ -154,13 +164,9 @@ export async function readAsService<T>(
   fn: (tx: Tx) => Promise<T>,
   actor?: string,
 ): Promise<T> {
-  if (!/^[a-z][a-z0-9-]*$/.test(step)) throw new Error(`asService step must be kebab-case: ${step}`)
+  checkStep(step)
   const { sql } = await readPoolFor(actor)
-  const result = await sql.begin('read only', async (tx) => {
-    await enterAs(tx, null, null)
-    return await fn(tx)
-  })
-  return result as T
+  return await transaction(sql, 'read only', null, null, fn)
 }
 
 export async function closePools(): Promise<void> {

@@ -136,6 +136,9 @@ export function parseQuery<T extends z.ZodType>(url: URL, schema: T): z.infer<T>
 
 export const uuid = z.uuid({ message: 'must be a UUID' })
 
+/** `?orgId=…`: the org whose list a route answers. */
+export const OrgQuery = z.object({ orgId: uuid })
+
 /** Path parameters that are not UUIDs can never match a row: answer 404 without a query. */
 export function uuidParam(value: string | undefined): string {
   if (!value || !uuid.safeParse(value).success) throw notFound()

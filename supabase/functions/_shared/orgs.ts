@@ -2,8 +2,9 @@
 // own permission helpers so functions and RLS agree on who may do what.
 import type { OrgRole, PlatformRole } from '../../../contracts/enums.ts'
 import type { AuthUser } from './auth.ts'
-import { readAsUser, type Tx } from './db.ts'
-import { forbidden, notFound } from './http.ts'
+import { type asUser, readAsUser, type Tx } from './db.ts'
+import { forbidden, json, notFound, OrgQuery, parseQuery } from './http.ts'
+import type { Handler } from './router.ts'
 
 export type { OrgRole, PlatformRole }
 
@@ -33,6 +34,44 @@ export async function requireOrgRole(tx: Tx, orgId: string, min: OrgRole): Promi
     throw forbidden(`This needs the ${min} role or higher in the organization.`)
   }
   return standing
+}
+
+/** Whether `userId` belongs to the org (any role): identity tags and groups name members only. */
+export async function isOrgMember(tx: Tx, orgId: string, userId: string): Promise<boolean> {
+  const [member] =
+    await tx`select 1 from public.org_members where org_id = ${orgId} and user_id = ${userId}`
+  return Boolean(member)
+}
+
+/**
+ * `fn` in the caller's transaction (`run`: `asUser` or `readAsUser`) once they hold at least
+ * `min` in the org: `org` is its id, or the lookup of the org of the row a route is about (which
+ * answers 404 when RLS hides the row). `fn` gets the org's id.
+ */
+export function withOrgRole<T>(
+  run: typeof asUser,
+  user: AuthUser,
+  org: string | ((tx: Tx) => Promise<string>),
+  min: OrgRole,
+  fn: (tx: Tx, orgId: string) => Promise<T>,
+): Promise<T> {
+  return run(user, async (tx) => {
+    const orgId = typeof org === 'string' ? org : await org(tx)
+    await requireOrgRole(tx, orgId, min)
+    return await fn(tx, orgId)
+  })
+}
+
+/** A GET of one org's list (`?orgId=…`): the caller's role checked, then `{ items }`. */
+export function orgList(
+  min: OrgRole,
+  list: (tx: Tx, orgId: string, user: AuthUser) => Promise<readonly unknown[]>,
+): Handler {
+  return async ({ url, user }) => {
+    const { orgId } = parseQuery(url, OrgQuery)
+    const items = await withOrgRole(readAsUser, user, orgId, min, (tx) => list(tx, orgId, user))
+    return json({ items })
+  }
 }
 
 export async function platformRoleOf(tx: Tx): Promise<PlatformRole> {

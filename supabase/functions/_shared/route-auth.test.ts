@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import * as jose from 'jose'
 import { env, publishableKeys, secretKeys } from './env.ts'
 import type { AuthMode, Route } from './router.ts'
-import { api, integration, signUp, type TestUser } from './testing.ts'
+import { api, integrationTest, signUp, type TestUser } from './testing.ts'
 
 /** Every deployed function (a folder with index.ts) and the route table its routes.ts exports. */
 async function routeTables(): Promise<Map<string, Route[]>> {
@@ -115,10 +115,9 @@ async function expect401(
 
 let user: TestUser
 
-Deno.test({
-  ...integration,
-  name: 'PROD-1: every route that needs a user or the secret key answers 401 to bad credentials',
-  fn: async () => {
+integrationTest(
+  'PROD-1: every route that needs a user or the secret key answers 401 to bad credentials',
+  async () => {
     const tables = await routeTables()
     assert.ok(tables.size >= 15, `found ${tables.size} functions`)
     const bad = await badCredentials()
@@ -142,12 +141,11 @@ Deno.test({
     }
     assert.ok(checked > 80, `checked ${checked} routes`)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'PROD-1: an unknown path of a function that needs a user is 401 before it is 404',
-  fn: async () => {
+integrationTest(
+  'PROD-1: an unknown path of a function that needs a user is 401 before it is 404',
+  async () => {
     user ??= await signUp('routeauth')
     const tables = await routeTables()
     const bad = await badCredentials()
@@ -165,12 +163,11 @@ Deno.test({
       }
     }
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'PROD-1: the public routes are exactly the declared ones, each with its credential',
-  fn: async () => {
+integrationTest(
+  'PROD-1: the public routes are exactly the declared ones, each with its credential',
+  async () => {
     const tables = await routeTables()
     const found: Record<string, AuthMode[]> = {}
     for (const [fn, routes] of tables) {
@@ -180,12 +177,11 @@ Deno.test({
     }
     assert.deepEqual(found, PUBLIC)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'PROD-1: public routes answer without a user, and refuse without their credential',
-  fn: async () => {
+integrationTest(
+  'PROD-1: public routes answer without a user, and refuse without their credential',
+  async () => {
     const anon = publishableKeys()[0]!
     // health: load balancers call it with nothing at all.
     const health = await api('health', { apikey: null })
@@ -223,12 +219,11 @@ Deno.test({
     assert.equal((await api('waitlist/elsewhere')).status, 404)
     assert.equal((await api('health/elsewhere', { apikey: null })).status, 404)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'PROD-1: CORS preflights answer without credentials on every function',
-  fn: async () => {
+integrationTest(
+  'PROD-1: CORS preflights answer without credentials on every function',
+  async () => {
     for (const fn of (await routeTables()).keys()) {
       const res = await api(`${fn}/anything`, {
         method: 'OPTIONS',
@@ -244,4 +239,4 @@ Deno.test({
       assert.ok(res.headers.get('x-request-id'))
     }
   },
-})
+)

@@ -185,6 +185,21 @@ const modes = createRouter('narrations', [
 const hit = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
   modes(new Request(`http://127.0.0.1/narrations${path}`, { method, headers }))
 
+/** With these project keys set, a request with these headers gets this status. */
+type KeyCase = [Record<string, string>, Record<string, string>, number]
+
+/** Each case against one route; a 200 must name the auth mode the route accepted. */
+async function expectKeyCases(method: string, path: string, mode: string, cases: KeyCase[]) {
+  for (const [env, headers, expected] of cases) {
+    await withKeys(env, async () => {
+      const res = await hit(path, headers, method)
+      assert.equal(res.status, expected, `${JSON.stringify(env)} ${JSON.stringify(headers)}`)
+      if (expected === 200) assert.deepEqual(await res.json(), { authMode: mode })
+      else await status(res)
+    })
+  }
+}
+
 async function status(res: Response): Promise<number> {
   if (res.status === 401) {
     assert.equal((await res.json()).error.code, 'UNAUTHORIZED')
@@ -234,7 +249,7 @@ Deno.test('a path no route answers is 401 before it is 404 or 405, whatever publ
 Deno.test(
   'publishable routes take any publishable key in apikey, current or legacy names',
   async () => {
-    const cases: [Record<string, string>, Record<string, string>, number][] = [
+    const cases: KeyCase[] = [
       [NEW_KEYS, { apikey: 'sb_publishable_new' }, 200],
       [NEW_KEYS, { apikey: 'sb_publishable_web' }, 200],
       // supabase-js signed out: the key in apikey and as the bearer.
@@ -248,21 +263,14 @@ Deno.test(
       [{ ...NEW_KEYS, ...LEGACY_KEYS }, { apikey: 'legacy-anon-key' }, 200],
       [{ SUPABASE_PUBLISHABLE_KEYS: '{not json' }, { apikey: '{not json' }, 401],
     ]
-    for (const [env, headers, expected] of cases) {
-      await withKeys(env, async () => {
-        const res = await hit('/open/available', headers)
-        assert.equal(res.status, expected, `${JSON.stringify(env)} ${JSON.stringify(headers)}`)
-        if (expected === 200) assert.deepEqual(await res.json(), { authMode: 'publishable' })
-        else await status(res)
-      })
-    }
+    await expectKeyCases('GET', '/open/available', 'publishable', cases)
   },
 )
 
 Deno.test(
   'secret routes take a secret key in apikey or as the bearer, current or legacy names',
   async () => {
-    const cases: [Record<string, string>, Record<string, string>, number][] = [
+    const cases: KeyCase[] = [
       [NEW_KEYS, { apikey: 'sb_secret_new' }, 200],
       [NEW_KEYS, { apikey: 'sb_secret_cron' }, 200],
       [NEW_KEYS, { authorization: 'Bearer sb_secret_new' }, 200],
@@ -277,14 +285,7 @@ Deno.test(
       [NEW_KEYS, {}, 401],
       [{ SUPABASE_SECRET_KEYS: '["sb_secret_new"]' }, { apikey: 'sb_secret_new' }, 401],
     ]
-    for (const [env, headers, expected] of cases) {
-      await withKeys(env, async () => {
-        const res = await hit('/jobs/sweep', headers, 'POST')
-        assert.equal(res.status, expected, `${JSON.stringify(env)} ${JSON.stringify(headers)}`)
-        if (expected === 200) assert.deepEqual(await res.json(), { authMode: 'secret' })
-        else await status(res)
-      })
-    }
+    await expectKeyCases('POST', '/jobs/sweep', 'secret', cases)
   },
 )
 

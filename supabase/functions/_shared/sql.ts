@@ -33,3 +33,21 @@ export async function orgOf(
   if (!row) throw notFound(missing)
   return row.org_id
 }
+
+/** The id of the profile with `username`, as far as `tx` may see it (RLS or a service step). */
+export async function profileIdByUsername(tx: Tx, username: string): Promise<string | undefined> {
+  const [row] = await tx<
+    { id: string }[]
+  >`select id from public.profiles where username = ${username}`
+  return row?.id
+}
+
+/**
+ * `orgOf` for one table, as the lookup `withOrgRole` takes: `groupOrg(id)` finds a group's org
+ * (or answers `missing`).
+ */
+export const orgLookup =
+  (table: OrgOwnedTable, missing: string) =>
+  (id: string) =>
+  (tx: Tx): Promise<string> =>
+    orgOf(tx, table, id, missing)

@@ -1,6 +1,7 @@
 // Helpers for integration tests against a running platform (local/src/test-functions.ts boots
 // one and passes its env). Tests that need it are ignored when SUPABASE_DB_URL is absent, so
 // `deno test` of the pure modules still works on its own.
+import assert from 'node:assert/strict'
 import { env, publishableKeys } from './env.ts'
 
 export const platformAvailable =
@@ -11,6 +12,11 @@ export const integration = {
   ignore: !platformAvailable,
   sanitizeResources: false,
   sanitizeOps: false,
+}
+
+/** An integration test (see `integration`): `Deno.test` against the running platform. */
+export function integrationTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ ...integration, name, fn })
 }
 
 export interface TestUser {
@@ -47,6 +53,15 @@ export async function signUp(label = 'user'): Promise<TestUser> {
     throw new Error(`signup failed: ${res.status} ${JSON.stringify(body)}`)
   }
   return { id: body.user.id, email, token: body.access_token }
+}
+
+/** One user per label, signed up in order: `const [a, b] = await signUps('coach', 'player')`. */
+export async function signUps<const L extends readonly string[]>(
+  ...labels: L
+): Promise<{ [K in keyof L]: TestUser }> {
+  const users: TestUser[] = []
+  for (const label of labels) users.push(await signUp(label))
+  return users as { [K in keyof L]: TestUser }
 }
 
 export interface ApiResult<T = Record<string, unknown>> {
@@ -138,6 +153,21 @@ export async function insertMatch(
         ${`orgs/${orgId}/media/${id}/original/source.mp4`}, ${match.durationSeconds}, true)`,
   )
   return id
+}
+
+/** A segment of the match cut through the API by `by` (it must be created); returns its id. */
+export async function cutSegment(
+  by: TestUser,
+  mediaAssetId: string,
+  startSeconds: number,
+  endSeconds: number,
+): Promise<string> {
+  const res = await api('segments', {
+    token: by.token,
+    body: { mediaAssetId, startSeconds, endSeconds },
+  })
+  assert.equal(res.status, 201, JSON.stringify(res.body))
+  return res.body.segment.id
 }
 
 export interface ClubFixture {

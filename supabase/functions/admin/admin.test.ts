@@ -1,16 +1,14 @@
 // Integration: the admin console (ADM-1/2, ORG-1 decisions, ORG-2) and the waitlist (WL-1).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, createOrg, integration, serviceSql, signUp } from '../_shared/testing.ts'
+import { api, createOrg, integrationTest, serviceSql, signUp, signUps } from '../_shared/testing.ts'
 import { env } from '../_shared/env.ts'
 import * as storage from '../_shared/storage.ts'
 
-Deno.test({
-  ...integration,
-  name: 'ADM: only admins; dashboard, orgs, users, requests, moderation, jobs, devices',
-  fn: async () => {
-    const admin = await signUp('admin')
-    const user = await signUp('plainuser')
+integrationTest(
+  'ADM: only admins; dashboard, orgs, users, requests, moderation, jobs, devices',
+  async () => {
+    const [admin, user] = await signUps('admin', 'plainuser')
     await serviceSql(
       (sql) => sql`update public.profiles set platform_role = 'admin' where id = ${admin.id}`,
     )
@@ -136,12 +134,11 @@ Deno.test({
     assert.equal(gone.status, 204)
     assert.equal((await api(`orgs/${victim.id}`, { token: user.token })).status, 404)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'WL-1: public waitlist with validation, duplicate message, honeypot and confirmation mail',
-  fn: async () => {
+integrationTest(
+  'WL-1: public waitlist with validation, duplicate message, honeypot and confirmation mail',
+  async () => {
     const email = `wl-${crypto.randomUUID().slice(0, 8)}@example.com`
     const joined = await api('waitlist', { body: { email, name: 'Sam', organization: 'Bath RFC' } })
     assert.equal(joined.status, 201, JSON.stringify(joined.body))
@@ -170,12 +167,11 @@ Deno.test({
     assert.equal(messages.length, 1)
     assert.match(messages[0].subject, /waitlist/)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'MEDIA-3 PROD-2: the storage-cleanup schedule calls with the secret key; a user needs the admin role',
-  fn: async () => {
+integrationTest(
+  'MEDIA-3 PROD-2: the storage-cleanup schedule calls with the secret key; a user needs the admin role',
+  async () => {
     const user = await signUp('cleanupuser')
     assert.equal((await api('admin/storage-cleanup', { body: {} })).status, 401)
     assert.equal((await api('admin/storage-cleanup', { token: 'forged', body: {} })).status, 401)
@@ -200,6 +196,6 @@ Deno.test({
     )
     assert.ok(row?.processed_at)
   },
-})
+)
 
-Deno.test({ ...integration, name: 'admin tests: close pools', fn: () => closePools() })
+integrationTest('admin tests: close pools', closePools)

@@ -20,6 +20,7 @@ import {
 } from '../_shared/orgs.ts'
 import type { Handler, Route } from '../_shared/router.ts'
 import { invalidate, keys } from '../_shared/cache.ts'
+import { profileIdByUsername } from '../_shared/sql.ts'
 import { deletePrefix } from '../_shared/storage.ts'
 import { backfillEmbeddings } from './backfill.ts'
 import * as store from './store.ts'
@@ -58,10 +59,7 @@ function searchPage(
   }
 }
 
-/**
- * A scheduled call (private.schedules: the secret key, as narrations' sweeper takes it) or a
- * platform admin. Returns the acting user's id, none for the schedule.
- */
+/** NARR-4: how many narrations one backfill call embeds; `orgId` narrows it to one club. */
 const Backfill = z
   .object({
     batchSize: z.number().int().min(1).max(200).default(50),
@@ -122,7 +120,7 @@ export const adminRoutes: Route[] = [
     handler: async ({ req, user }) => {
       const { ownerUsername, ...input } = await parseBody(req, CreateOrg)
       const org = await asPlatform(asUser, user, ['admin'], async (tx) => {
-        const ownerId = await store.profileIdByUsername(tx, ownerUsername)
+        const ownerId = await profileIdByUsername(tx, ownerUsername)
         if (!ownerId) throw new HttpError(404, 'USER_NOT_FOUND', 'No user has that username.')
         return await store.createOrg(tx, { ...input, ownerId })
       })

@@ -116,13 +116,6 @@ export function listDevices(tx: Tx) {
     from public.compute_devices d order by d.last_heartbeat_at desc`
 }
 
-export async function profileIdByUsername(tx: Tx, username: string) {
-  const [row] = await tx<
-    { id: string }[]
-  >`select id from public.profiles where username = ${username}`
-  return row?.id
-}
-
 export interface NewOrg {
   name: string
   type: OrgType
@@ -219,4 +212,29 @@ export async function recordStorageCleanupFailure(id: number, err: unknown) {
       update public.storage_cleanup_queue set attempts = attempts + 1, last_error = ${String(err).slice(0, 300)}
       where id = ${id}`,
   )
+}
+
+/** NARR-4's backlog: narrations with text whose embedding is missing or from another model. */
+const NEEDS_EMBEDDING = `${NARRATION_TEXT} <> ''
+  and (n.embedding is null or n.embedding_model is distinct from $2)
+  and ($1::uuid is null or n.org_id = $1::uuid)`
+
+/** The next batch of the backlog after `after` (keyset over ids), with the text to embed. */
+export function narrationsToEmbed(
+  tx: Tx,
+  o: { orgId: string | null; model: string; after: string; limit: number },
+) {
+  return tx.unsafe<{ id: string; text: string }[]>(
+    `select n.id, ${NARRATION_TEXT} as text from public.narrations n
+      where ${NEEDS_EMBEDDING} and n.id > $3 order by n.id limit $4`,
+    [o.orgId, o.model, o.after, o.limit],
+  )
+}
+
+export async function countNarrationsToEmbed(tx: Tx, orgId: string | null, model: string) {
+  const [row] = await tx.unsafe<{ count: number }[]>(
+    `select count(*)::int as count from public.narrations n where ${NEEDS_EMBEDDING}`,
+    [orgId, model],
+  )
+  return row?.count ?? 0
 }

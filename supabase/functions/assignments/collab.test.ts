@@ -2,16 +2,20 @@
 // overview (OV-1/2, MEDIA-5) through the gateway.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { addMember, api, createOrg, insertMatch, integration, signUp } from '../_shared/testing.ts'
+import {
+  addMember,
+  api,
+  createOrg,
+  cutSegment,
+  insertMatch,
+  integrationTest,
+  signUps,
+} from '../_shared/testing.ts'
 
-Deno.test({
-  ...integration,
-  name: 'GRP/PL/ASG/FEED/OV: a coach builds a playlist and an assignment; players watch and complete',
-  fn: async () => {
-    const coach = await signUp('asgcoach')
-    const p1 = await signUp('asgp1')
-    const p2 = await signUp('asgp2')
-    const outsider = await signUp('asgout')
+integrationTest(
+  'GRP/PL/ASG/FEED/OV: a coach builds a playlist and an assignment; players watch and complete',
+  async () => {
+    const [coach, p1, p2, outsider] = await signUps('asgcoach', 'asgp1', 'asgp2', 'asgout')
     const orgId = (await createOrg(coach, 'Collab Club')).id
     await addMember(orgId, p1, 'member')
     await addMember(orgId, p2, 'member')
@@ -20,13 +24,7 @@ Deno.test({
       fileName: 'd.mp4',
       durationSeconds: 1200,
     })
-    const seg = async (start: number) =>
-      (
-        await api('segments', {
-          token: coach.token,
-          body: { mediaAssetId: mediaId, startSeconds: start, endSeconds: start + 20 },
-        })
-      ).body.segment.id as string
+    const seg = (start: number) => cutSegment(coach, mediaId, start, start + 20)
     const s1 = await seg(60)
     const s2 = await seg(300)
 
@@ -254,6 +252,6 @@ Deno.test({
     )
     assert.equal((await api(`groups/${gid}`, { token: coach.token, method: 'DELETE' })).status, 204)
   },
-})
+)
 
-Deno.test({ ...integration, name: 'collab tests: close pools', fn: () => closePools() })
+integrationTest('collab tests: close pools', closePools)

@@ -2,16 +2,8 @@
 // progress rows (team = members, creator excluded) and completion is tracked per assignee.
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
-import {
-  HttpError,
-  json,
-  noContent,
-  notFound,
-  parseBody,
-  parseQuery,
-  uuidParam,
-} from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { HttpError, json, noContent, notFound, parseBody, uuidParam } from '../_shared/http.ts'
+import { orgList, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import { assigneeState } from '../_shared/assignment-status.ts'
 import {
@@ -42,7 +34,6 @@ const CreateAssignment = z
     segmentIds: z.array(z.uuid()).min(1, 'choose at least one clip').max(200),
   })
   .strict()
-const OrgQuery = z.object({ orgId: z.uuid({ message: 'must be a UUID' }) })
 
 export const assignmentRoutes: Route[] = [
   {
@@ -51,8 +42,7 @@ export const assignmentRoutes: Route[] = [
     handler: async ({ req, user, logOrg }) => {
       const input = await parseBody(req, CreateAssignment)
       logOrg(input.orgId)
-      const assignment = await asUser(user, async (tx) => {
-        await requireOrgRole(tx, input.orgId, 'staff')
+      const assignment = await withOrgRole(asUser, user, input.orgId, 'staff', async (tx) => {
         const found = await countOrgSegments(tx, input.orgId, input.segmentIds)
         if (found !== new Set(input.segmentIds).size) {
           throw new HttpError(
@@ -69,15 +59,9 @@ export const assignmentRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const items = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, orgId, 'staff')
-        const rows = await orgAssignments(tx, orgId)
-        return rows.map((r) => toAssignment(r))
-      })
-      return json({ items })
-    },
+    handler: orgList('staff', async (tx, orgId) =>
+      (await orgAssignments(tx, orgId)).map((r) => toAssignment(r)),
+    ),
   },
   {
     method: 'GET',
@@ -111,10 +95,7 @@ export const assignmentRoutes: Route[] = [
     pattern: '/:assignmentId',
     handler: async ({ params, user }) => {
       const id = uuidParam(params.assignmentId)
-      await asUser(user, async (tx) => {
-        await requireOrgRole(tx, await assignmentOrg(tx, id), 'staff')
-        await deleteAssignment(tx, id)
-      })
+      await withOrgRole(asUser, user, assignmentOrg(id), 'staff', (tx) => deleteAssignment(tx, id))
       return noContent()
     },
   },

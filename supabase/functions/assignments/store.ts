@@ -2,7 +2,7 @@
 import type { AssignmentTargetType } from '../../../contracts/enums.ts'
 import type { Tx } from '../_shared/db.ts'
 import { assignmentStatus } from '../_shared/assignment-status.ts'
-import { orgOf } from '../_shared/sql.ts'
+import { orgLookup } from '../_shared/sql.ts'
 
 export interface AssignmentRow {
   id: string
@@ -44,8 +44,7 @@ export function toAssignment(r: AssignmentRow, now = new Date()) {
   }
 }
 
-export const assignmentOrg = (tx: Tx, id: string) =>
-  orgOf(tx, 'assignments', id, 'Assignment not found.')
+export const assignmentOrg = orgLookup('assignments', 'Assignment not found.')
 
 /** How many of `ids` are segments of the org (duplicates counted once). */
 export async function countOrgSegments(tx: Tx, orgId: string, ids: string[]) {

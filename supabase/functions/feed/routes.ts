@@ -2,13 +2,12 @@
 // them), watch progress (≥ 50 % completes a segment) and viewing sessions.
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
-import { json, notFound, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { json, notFound, OrgQuery, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
+import { orgList, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { assignmentStatus } from '../_shared/assignment-status.ts'
 
-const OrgQuery = z.object({ orgId: z.uuid({ message: 'must be a UUID' }) })
 const Watch = z
   .object({ assignmentId: z.uuid(), segmentId: z.uuid(), fraction: z.number().min(0).max(1) })
   .strict()
@@ -29,10 +28,9 @@ export const feedRoutes: Route[] = [
     pattern: '/inbox',
     handler: async ({ url, user }) => {
       const { orgId } = parseQuery(url, OrgQuery)
-      const rows = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, orgId, 'member')
-        return await store.inbox(tx, orgId, user.id)
-      })
+      const rows = await withOrgRole(readAsUser, user, orgId, 'member', (tx) =>
+        store.inbox(tx, orgId, user.id),
+      )
       return json({
         items: rows.map((r) => ({
           assignmentId: r.id,
@@ -54,14 +52,7 @@ export const feedRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/moments',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const items = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, orgId, 'member')
-        return await store.moments(tx, orgId, user.id)
-      })
-      return json({ items })
-    },
+    handler: orgList('member', (tx, orgId, user) => store.moments(tx, orgId, user.id)),
   },
   {
     method: 'POST',

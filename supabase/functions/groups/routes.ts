@@ -1,13 +1,12 @@
 // `groups` (GRP-1): named sets of org members used as assignment targets.
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
-import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { HttpError, json, noContent, parseBody, uuidParam } from '../_shared/http.ts'
+import { isOrgMember, orgList, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { groupOrg } from './store.ts'
 
-const OrgQuery = z.object({ orgId: z.uuid({ message: 'must be a UUID' }) })
 const Name = z.string().trim().min(1, 'required').max(80, 'at most 80 characters')
 const Description = z.string().trim().max(500).nullable().optional()
 const CreateGroup = z.object({ orgId: z.uuid(), name: Name, description: Description }).strict()
@@ -15,25 +14,13 @@ const UpdateGroup = z.object({ name: Name.optional(), description: Description }
 const AddMember = z.object({ userId: z.uuid() }).strict()
 
 export const groupRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const items = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, orgId, 'member')
-        return await store.orgGroups(tx, orgId)
-      })
-      return json({ items })
-    },
-  },
+  { method: 'GET', pattern: '/', handler: orgList('member', store.orgGroups) },
   {
     method: 'POST',
     pattern: '/',
     handler: async ({ req, user }) => {
       const input = await parseBody(req, CreateGroup)
-      const group = await asUser(user, async (tx) => {
-        await requireOrgRole(tx, input.orgId, 'staff')
+      const group = await withOrgRole(asUser, user, input.orgId, 'staff', async (tx) => {
         if (await store.groupNameTaken(tx, input.orgId, input.name))
           throw new HttpError(409, 'GROUP_EXISTS', 'A group with that name already exists.')
         return await store.insertGroup(tx, { ...input, createdBy: user.id })
@@ -46,12 +33,10 @@ export const groupRoutes: Route[] = [
     pattern: '/:groupId',
     handler: async ({ params, user }) => {
       const id = uuidParam(params.groupId)
-      const result = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, await groupOrg(tx, id), 'member')
-        const group = await store.groupById(tx, id)
-        const members = await store.groupMembers(tx, id)
-        return { group, members }
-      })
+      const result = await withOrgRole(readAsUser, user, groupOrg(id), 'member', async (tx) => ({
+        group: await store.groupById(tx, id),
+        members: await store.groupMembers(tx, id),
+      }))
       return json(result)
     },
   },
@@ -61,10 +46,9 @@ export const groupRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.groupId)
       const patch = await parseBody(req, UpdateGroup)
-      const group = await asUser(user, async (tx) => {
-        await requireOrgRole(tx, await groupOrg(tx, id), 'staff')
-        return await store.updateGroup(tx, id, patch)
-      })
+      const group = await withOrgRole(asUser, user, groupOrg(id), 'staff', (tx) =>
+        store.updateGroup(tx, id, patch),
+      )
       return json({ group })
     },
   },
@@ -73,10 +57,7 @@ export const groupRoutes: Route[] = [
     pattern: '/:groupId',
     handler: async ({ params, user }) => {
       const id = uuidParam(params.groupId)
-      await asUser(user, async (tx) => {
-        await requireOrgRole(tx, await groupOrg(tx, id), 'staff')
-        await store.deleteGroup(tx, id)
-      })
+      await withOrgRole(asUser, user, groupOrg(id), 'staff', (tx) => store.deleteGroup(tx, id))
       return noContent()
     },
   },
@@ -86,10 +67,8 @@ export const groupRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.groupId)
       const { userId } = await parseBody(req, AddMember)
-      await asUser(user, async (tx) => {
-        const orgId = await groupOrg(tx, id)
-        await requireOrgRole(tx, orgId, 'staff')
-        if (!(await store.isOrgMember(tx, orgId, userId)))
+      await withOrgRole(asUser, user, groupOrg(id), 'staff', async (tx, orgId) => {
+        if (!(await isOrgMember(tx, orgId, userId)))
           throw new HttpError(
             400,
             'NOT_A_MEMBER',
@@ -106,10 +85,9 @@ export const groupRoutes: Route[] = [
     handler: async ({ params, user }) => {
       const id = uuidParam(params.groupId)
       const userId = uuidParam(params.userId)
-      await asUser(user, async (tx) => {
-        await requireOrgRole(tx, await groupOrg(tx, id), 'staff')
-        await store.removeGroupMember(tx, id, userId)
-      })
+      await withOrgRole(asUser, user, groupOrg(id), 'staff', (tx) =>
+        store.removeGroupMember(tx, id, userId),
+      )
       return noContent()
     },
   },

@@ -1,13 +1,12 @@
 // Group reads and writes as the caller (RLS: members read; staff write).
 import type { Tx } from '../_shared/db.ts'
-import { orgOf } from '../_shared/sql.ts'
+import { orgLookup } from '../_shared/sql.ts'
 
 const GROUP_SELECT = `select g.id, g.org_id, g.name, g.description, g.created_at,
   (select count(*)::int from public.group_members gm where gm.group_id = g.id) as member_count
   from public.groups g`
 
-export const groupOrg = (tx: Tx, groupId: string) =>
-  orgOf(tx, 'groups', groupId, 'Group not found.')
+export const groupOrg = orgLookup('groups', 'Group not found.')
 
 export function orgGroups(tx: Tx, orgId: string) {
   return tx.unsafe(`${GROUP_SELECT} where g.org_id = $1 order by g.name`, [orgId])
@@ -54,12 +53,6 @@ export function groupMembers(tx: Tx, id: string) {
     join public.profiles p on p.id = gm.user_id
     join public.org_members m on m.org_id = gm.org_id and m.user_id = gm.user_id
     where gm.group_id = ${id} order by p.username`
-}
-
-export async function isOrgMember(tx: Tx, orgId: string, userId: string) {
-  const [member] =
-    await tx`select 1 from public.org_members where org_id = ${orgId} and user_id = ${userId}`
-  return Boolean(member)
 }
 
 export async function addGroupMember(tx: Tx, id: string, orgId: string, userId: string) {

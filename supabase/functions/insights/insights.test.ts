@@ -6,10 +6,11 @@ import {
   addMember,
   api,
   createOrg,
+  cutSegment,
   insertMatch,
-  integration,
+  integrationTest,
   serviceSql,
-  signUp,
+  signUps,
   type TestUser,
 } from '../_shared/testing.ts'
 
@@ -22,23 +23,16 @@ async function narrate(token: string, mediaAssetId: string, text: string, segmen
   return res.body.narration.id as string
 }
 
-Deno.test({
-  ...integration,
-  name: 'NARR-5 B-1: knowledge search is org-scoped, snippets highlight, summaries are found',
-  fn: async () => {
-    const coach = await signUp('coach')
-    const player = await signUp('player')
-    const rival = await signUp('rival')
+integrationTest(
+  'NARR-5 B-1: knowledge search is org-scoped, snippets highlight, summaries are found',
+  async () => {
+    const [coach, player, rival] = await signUps('coach', 'player', 'rival')
     const org = await createOrg(coach, 'Search Club')
     const other = await createOrg(rival, 'Rival Club')
     await addMember(org.id, player, 'member')
     const mediaId = await match(org.id, coach, 'Round 1')
     const rivalMedia = await match(other.id, rival, 'Rival Round 1')
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 300, endSeconds: 320 },
-    })
-    const segmentId: string = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 300, 320)
     const ours = await narrate(
       coach.token,
       mediaId,
@@ -99,15 +93,12 @@ Deno.test({
     })
     assert.equal(tooLong.status, 400)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'AI-2 AI-4: match summary staleness at max(5, 20 %), answers cite only evidence',
-  fn: async () => {
-    const coach = await signUp('coach')
-    const player = await signUp('player')
-    const outsider = await signUp('outsider')
+integrationTest(
+  'AI-2 AI-4: match summary staleness at max(5, 20 %), answers cite only evidence',
+  async () => {
+    const [coach, player, outsider] = await signUps('coach', 'player', 'outsider')
     const org = await createOrg(coach, 'Ask Club')
     await addMember(org.id, player, 'member')
     const mediaId = await match(org.id, coach, 'Cup final')
@@ -119,11 +110,7 @@ Deno.test({
 
     const segments: string[] = []
     for (let i = 0; i < 6; i++) {
-      const seg = await api('segments', {
-        token: coach.token,
-        body: { mediaAssetId: mediaId, startSeconds: 100 + i * 60, endSeconds: 120 + i * 60 },
-      })
-      segments.push(seg.body.segment.id)
+      segments.push(await cutSegment(coach, mediaId, 100 + i * 60, 120 + i * 60))
       await narrate(
         coach.token,
         mediaId,
@@ -193,22 +180,16 @@ Deno.test({
     )
     assert.equal((await api(`insights/matches/${mediaId}`, { token: outsider.token })).status, 404)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'AI-1 AI-3: no insight without narration; a deleted note leaves insight and search',
-  fn: async () => {
-    const coach = await signUp('coach')
-    const player = await signUp('player')
+integrationTest(
+  'AI-1 AI-3: no insight without narration; a deleted note leaves insight and search',
+  async () => {
+    const [coach, player] = await signUps('coach', 'player')
     const org = await createOrg(coach, 'Insight Club')
     await addMember(org.id, player, 'member')
     const mediaId = await match(org.id, coach, 'Round 2')
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 600, endSeconds: 630 },
-    })
-    const segmentId: string = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 600, 630)
 
     const none = await api(`insights/segments/${segmentId}`, { token: player.token })
     assert.equal(none.status, 200)
@@ -254,6 +235,6 @@ Deno.test({
     assert.equal(search.status, 200)
     assert.deepEqual(search.body.items, [])
   },
-})
+)
 
-Deno.test({ ...integration, name: 'insights tests: close pools', fn: () => closePools() })
+integrationTest('insights tests: close pools', closePools)

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import type { AuthUser } from '../_shared/auth.ts'
 import { readAsUser } from '../_shared/db.ts'
 import { HttpError, json, parseBody, uuidParam } from '../_shared/http.ts'
-import { embeddings, speech, summaries, vectorLiteral } from '../_shared/providers/index.ts'
+import { queryVector, speech, summaries } from '../_shared/providers/index.ts'
 import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
 import {
@@ -131,21 +131,10 @@ export const insightRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.mediaAssetId)
       const { question } = await parseBody(req, Ask)
-      let vector: number[] | undefined
-      try {
-        ;[vector] = await embeddings().embed([question])
-      } catch {
-        vector = undefined
-      }
+      const vector = await queryVector(question)
       const evidence = await readAsUser(user, async (tx) => {
         const media = await store.matchOrg(tx, id)
-        return await store.matchEvidence(
-          tx,
-          media.org_id,
-          id,
-          question,
-          vector ? vectorLiteral(vector) : null,
-        )
+        return await store.matchEvidence(tx, media.org_id, id, question, vector)
       })
       if (evidence.length === 0) {
         throw new HttpError(

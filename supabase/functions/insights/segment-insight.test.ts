@@ -2,7 +2,7 @@
 // and "ask the match" through the gateway (AI-1…AI-4).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, integration, lazyClub } from '../_shared/testing.ts'
+import { api, cutSegment, integrationTest, lazyClub } from '../_shared/testing.ts'
 
 const club = lazyClub({
   prefix: 'ins',
@@ -11,16 +11,11 @@ const club = lazyClub({
   match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
 })
 
-Deno.test({
-  ...integration,
-  name: 'AI-1..4: segment insight (cached, stale on growth), coach audio, match intelligence, ask',
-  fn: async () => {
+integrationTest(
+  'AI-1..4: segment insight (cached, stale on growth), coach audio, match intelligence, ask',
+  async () => {
     const { coach, player, outsider, mediaId } = await club()
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 460, endSeconds: 480 },
-    })
-    const segmentId = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 460, 480)
     await api('narrations', {
       token: coach.token,
       body: {
@@ -73,6 +68,6 @@ Deno.test({
       400,
     )
   },
-})
+)
 
-Deno.test({ ...integration, name: 'segment insight tests: close pools', fn: () => closePools() })
+integrationTest('segment insight tests: close pools', closePools)

@@ -1,6 +1,7 @@
 // The user context (AUTH-3) and the landing resolver (AUTH-4).
 import type { Tx } from '../_shared/db.ts'
 import type { OrgRole, PlatformRole } from '../_shared/orgs.ts'
+import { membershipsOf, type ProfileRow, profileOf } from './store.ts'
 
 export type Landing = 'admin' | 'onboarding' | 'org' | 'home'
 
@@ -41,16 +42,6 @@ export function choosePrimaryOrg(
   return memberships[0]?.org.id ?? null
 }
 
-export interface ProfileRow {
-  id: string
-  username: string
-  name: string
-  platform_role: PlatformRole
-  primary_org_id: string | null
-  avatar_url: string | null
-  created_at: Date
-}
-
 export function toProfile(row: ProfileRow): Profile {
   return {
     id: row.id,
@@ -67,18 +58,8 @@ export async function loadUserContext(
   tx: Tx,
   user: { id: string; email?: string },
 ): Promise<UserContext> {
-  const [profileRow] = await tx<ProfileRow[]>`
-    select id, username, name, platform_role, primary_org_id, avatar_url, created_at
-    from public.profiles where id = ${user.id}`
-  const rows = await tx<
-    { role: OrgRole; id: string; slug: string; name: string; type: string; member_count: number }[]
-  >`
-    select m.role, o.id, o.slug, o.name, o.type::text as type,
-           (select count(*)::int from public.org_members c where c.org_id = o.id) as member_count
-    from public.org_members m
-    join public.organizations o on o.id = m.org_id
-    where m.user_id = ${user.id}
-    order by o.name, o.id`
+  const profileRow = await profileOf(tx, user.id)
+  const rows = await membershipsOf(tx, user.id)
   const memberships = rows.map((r) => ({
     role: r.role,
     org: { id: r.id, slug: r.slug, name: r.name, type: r.type, memberCount: r.member_count },

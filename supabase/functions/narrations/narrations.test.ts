@@ -6,7 +6,7 @@ import * as storage from '../_shared/storage.ts'
 import {
   api,
   clubWithMatch,
-  integration,
+  integrationTest,
   serviceSql,
   signUp,
   type TestUser,
@@ -48,10 +48,9 @@ const sweep = (token?: string) =>
     body: any
   }>
 
-Deno.test({
-  ...integration,
-  name: 'NARR-2: voice notes queue a transcribe job; retry, polling, respond-async, refusals',
-  fn: async () => {
+integrationTest(
+  'NARR-2: voice notes queue a transcribe job; retry, polling, respond-async, refusals',
+  async () => {
     await setup()
     const voice = await api('narrations', {
       token: player.token,
@@ -62,7 +61,7 @@ Deno.test({
     const id = voice.body.narration.id
     const jobs = await serviceSql(
       (sql) => sql<{ type: string; org_id: string }[]>`
-        select type::text as type, org_id from public.jobs where id = ${voice.body.job.id}`,
+      select type::text as type, org_id from public.jobs where id = ${voice.body.job.id}`,
     )
     assert.deepEqual(
       jobs.map((j) => ({ ...j })),
@@ -119,21 +118,20 @@ Deno.test({
       assert.equal(after.body.narration.embedded, true)
     }
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'NARR-2: the sweeper runs expired and orphaned jobs; only the service role or an admin',
-  fn: async () => {
+integrationTest(
+  'NARR-2: the sweeper runs expired and orphaned jobs; only the service role or an admin',
+  async () => {
     await setup()
     // An isolate died holding this job: its lease expired with attempts left.
     const crashed = await storedRecording(player)
     await serviceSql(
       (sql) => sql`insert into public.jobs (org_id, media_asset_id, type, state, attempt,
-        lease_owner, lease_expires_at, started_at, payload)
-        values (${orgId}, ${mediaId}, 'transcribe', 'running', 1, 'edge-dead',
-          now() - interval '1 minute', now() - interval '5 minutes',
-          ${sql.json({ narrationId: crashed, previewText: 'swept up after a crash' })})`,
+      lease_owner, lease_expires_at, started_at, payload)
+      values (${orgId}, ${mediaId}, 'transcribe', 'running', 1, 'edge-dead',
+        now() - interval '1 minute', now() - interval '5 minutes',
+        ${sql.json({ narrationId: crashed, previewText: 'swept up after a crash' })})`,
     )
     // A pending recording without any job (written before jobs existed): it gets one, and
     // offline without a preview it fails visibly instead of staying pending forever.
@@ -142,10 +140,10 @@ Deno.test({
     const exhausted = await storedRecording(player)
     await serviceSql(
       (sql) => sql`insert into public.jobs (org_id, media_asset_id, type, state, attempt,
-        max_attempts, lease_owner, lease_expires_at, started_at, payload)
-        values (${orgId}, ${mediaId}, 'transcribe', 'running', 3, 3, 'edge-dead',
-          now() - interval '1 minute', now() - interval '5 minutes',
-          ${sql.json({ narrationId: exhausted })})`,
+      max_attempts, lease_owner, lease_expires_at, started_at, payload)
+      values (${orgId}, ${mediaId}, 'transcribe', 'running', 3, 3, 'edge-dead',
+        now() - interval '1 minute', now() - interval '5 minutes',
+        ${sql.json({ narrationId: exhausted })})`,
     )
 
     assert.equal((await sweep()).status, 401)
@@ -205,18 +203,17 @@ Deno.test({
     assert.equal(byApikey.status, 200, JSON.stringify(byApikey.body))
     const states = await serviceSql(
       (sql) => sql<{ state: string }[]>`
-        select state::text as state from public.jobs
-         where type = 'transcribe' and payload ->> 'narrationId' in (${crashed}, ${orphan}, ${exhausted})
-           and state in ('queued', 'running')`,
+      select state::text as state from public.jobs
+       where type = 'transcribe' and payload ->> 'narrationId' in (${crashed}, ${orphan}, ${exhausted})
+         and state in ('queued', 'running')`,
     )
     assert.equal(states.length, 0)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'NARR-4: edits refresh the embedding; admin backfill embeds null/stale ones, idempotent',
-  fn: async () => {
+integrationTest(
+  'NARR-4: edits refresh the embedding; admin backfill embeds null/stale ones, idempotent',
+  async () => {
     await setup()
     const note = await api('narrations', {
       token: player.token,
@@ -252,7 +249,7 @@ Deno.test({
     )
     await serviceSql(
       (sql) => sql`update public.narrations set embedding_model = 'retired-model'
-                   where id = ${stale.body.narration.id}`,
+                 where id = ${stale.body.narration.id}`,
     )
 
     const refused = await api('admin/narrations/embeddings/backfill', {
@@ -277,8 +274,8 @@ Deno.test({
     assert.ok(first.body.batches >= 2, 'one narration per batch')
     const rows = await serviceSql(
       (sql) => sql<{ model: string | null; e: string | null }[]>`
-        select embedding_model as model, embedding::text as e from public.narrations
-         where id in (${id}, ${stale.body.narration.id})`,
+      select embedding_model as model, embedding::text as e from public.narrations
+       where id in (${id}, ${stale.body.narration.id})`,
     )
     for (const r of rows) {
       assert.equal(r.model, first.body.model)
@@ -293,6 +290,6 @@ Deno.test({
       { embedded: 0, remaining: 0 },
     )
   },
-})
+)
 
-Deno.test({ ...integration, name: 'narrations tests: close pools', fn: () => closePools() })
+integrationTest('narrations tests: close pools', closePools)

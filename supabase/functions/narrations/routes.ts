@@ -5,23 +5,27 @@ import { z } from 'zod'
 import { CONTENT_SOURCES } from '../../../contracts/enums.ts'
 import { asService, asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole, requireServiceOrPlatformAdmin } from '../_shared/orgs.ts'
-import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
+import { requireOrgRole, requireServiceOrPlatformAdmin, withOrgRole } from '../_shared/orgs.ts'
+import { queryVector } from '../_shared/providers/index.ts'
 import type { Route } from '../_shared/router.ts'
 import * as storage from '../_shared/storage.ts'
 import * as store from './store.ts'
 import { narrationById, refreshEmbedding, toNarration } from './store.ts'
-import {
-  background,
-  enqueueTranscription,
-  runJob,
-  sweepTranscriptions,
-  transcribeJobOf,
-} from './jobs.ts'
+import { enqueueTranscription, transcribeJobOf } from './job-store.ts'
+import { background, runJob, sweepTranscriptions } from './jobs.ts'
 
 const Text = z.string().trim().max(10_000, 'at most 10,000 characters')
 const Seconds = z.number().min(0).max(86_400)
-const AudioType = z.enum(['audio/mp4', 'audio/webm', 'audio/ogg', 'audio/mpeg', 'audio/aac'])
+/** The recording formats a browser sends, each with the extension its object is stored under. */
+const audioExt = {
+  'audio/mp4': 'm4a',
+  'audio/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/aac': 'aac',
+} as const
+type AudioType = keyof typeof audioExt
+const AudioType = z.enum(Object.keys(audioExt) as [AudioType, ...AudioType[]])
 
 const ListQuery = z.object({
   mediaAssetId: z.uuid({ message: 'must be a UUID' }),
@@ -74,25 +78,16 @@ const SearchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 })
 
-const audioExt: Record<string, string> = {
-  'audio/mp4': 'm4a',
-  'audio/webm': 'webm',
-  'audio/ogg': 'ogg',
-  'audio/mpeg': 'mp3',
-  'audio/aac': 'aac',
-}
-
 export const narrationRoutes: Route[] = [
   {
     method: 'GET',
     pattern: '/',
     handler: async ({ url, user }) => {
       const q = parseQuery(url, ListQuery)
-      const rows = await readAsUser(user, async (tx) => {
-        const media = await store.mediaOf(tx, q.mediaAssetId)
-        await requireOrgRole(tx, media.org_id, 'member')
-        return await store.listNarrations(tx, q)
-      })
+      const videoOrg = store.mediaOrg(q.mediaAssetId)
+      const rows = await withOrgRole(readAsUser, user, videoOrg, 'member', (tx) =>
+        store.listNarrations(tx, q),
+      )
       return json({ items: rows.map(toNarration) })
     },
   },
@@ -148,16 +143,10 @@ export const narrationRoutes: Route[] = [
     handler: async ({ url, user, logOrg }) => {
       const q = parseQuery(url, SearchQuery)
       logOrg(q.orgId)
-      let vector: number[] | undefined
-      try {
-        ;[vector] = await embeddings().embed([q.q])
-      } catch {
-        vector = undefined // full text still answers
-      }
-      const { rows, names } = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, q.orgId, 'member')
-        return await store.search(tx, q, vector ? vectorLiteral(vector) : null)
-      })
+      const vector = await queryVector(q.q)
+      const { rows, names } = await withOrgRole(readAsUser, user, q.orgId, 'member', (tx) =>
+        store.search(tx, q, vector),
+      )
       // B-1: narrations, segment insights and match summaries in one RRF-ranked list; each hit
       // links to the segment at its time (a match summary to the match).
       return json({

@@ -2,8 +2,9 @@
 import type { ContentSource } from '../../../contracts/enums.ts'
 import type { Tx } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
-import { embeddings, vectorLiteral } from '../_shared/providers/index.ts'
-import { orgOf } from '../_shared/sql.ts'
+import { embeddings } from '../_shared/providers/index.ts'
+import { storeNarrationEmbedding } from '../_shared/narration-embedding.ts'
+import { orgLookup } from '../_shared/sql.ts'
 
 export interface NarrationRow {
   id: string
@@ -79,14 +80,15 @@ export async function refreshEmbedding(tx: Tx, id: string, text: string): Promis
     return false
   }
   if (!vector) return false
-  await tx`update public.narrations set embedding = ${vectorLiteral(vector)}::extensions.halfvec,
-             embedding_model = ${provider.name} where id = ${id}`
+  await storeNarrationEmbedding(tx, id, { vector, model: provider.name })
   return true
 }
 
-/** The video a narration belongs to: its org (RLS: members see it), or 404. */
+/** The org of the video a narration belongs to (RLS: members see it), or 404. */
+export const mediaOrg = orgLookup('media_assets', 'Video not found.')
+
 export async function mediaOf(tx: Tx, mediaAssetId: string) {
-  return { org_id: await orgOf(tx, 'media_assets', mediaAssetId, 'Video not found.') }
+  return { org_id: await mediaOrg(mediaAssetId)(tx) }
 }
 
 export interface ListFilter {

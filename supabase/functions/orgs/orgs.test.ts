@@ -1,15 +1,12 @@
 // Integration: orgs, join codes, members and the user context through the gateway.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, createOrg, integration, serviceSql, signUp } from '../_shared/testing.ts'
+import { api, createOrg, integrationTest, serviceSql, signUp, signUps } from '../_shared/testing.ts'
 
-Deno.test({
-  ...integration,
-  name: 'ORG/AUTH: create, me, join by code, members, roles, leave, usage, stats',
-  fn: async () => {
-    const owner = await signUp('owner')
-    const joiner = await signUp('joiner')
-    const outsider = await signUp('outsider')
+integrationTest(
+  'ORG/AUTH: create, me, join by code, members, roles, leave, usage, stats',
+  async () => {
+    const [owner, joiner, outsider] = await signUps('owner', 'joiner', 'outsider')
 
     const before = await api('me', { token: joiner.token })
     assert.equal(before.status, 200)
@@ -148,57 +145,49 @@ Deno.test({
       'Quins Academy',
     )
   },
+)
+
+integrationTest('ORG-1 request an org; bad input; profile settings (AUTH-5)', async () => {
+  const user = await signUp('request')
+  const req = await api('orgs/requests', {
+    token: user.token,
+    body: { name: 'Bath Juniors', type: 'academy', message: 'Please' },
+  })
+  assert.equal(req.status, 201)
+  assert.equal(req.body.request.status, 'pending')
+  const list = await api('orgs/requests', { token: user.token })
+  assert.equal(list.body.requests.length, 1)
+  for (const body of [{}, { name: 'x', type: 'team' }, { name: 'Okay', type: 'club' }]) {
+    const res = await api('orgs', { token: user.token, body })
+    assert.equal(res.status, 400, JSON.stringify(body))
+  }
+  const patched = await api('me', {
+    token: user.token,
+    method: 'PATCH',
+    body: { name: 'New Name' },
+  })
+  assert.equal(patched.status, 200)
+  assert.equal(patched.body.profile.name, 'New Name')
+  const bad = await api('me', { token: user.token, method: 'PATCH', body: { username: 'A!' } })
+  assert.equal(bad.status, 400)
+  const notMine = await api('me', {
+    token: user.token,
+    method: 'PATCH',
+    body: { primaryOrgId: crypto.randomUUID() },
+  })
+  assert.equal(notMine.status, 400)
+  const available = await api('me/username-available?username=zz-free-name')
+  assert.deepEqual(available.body, { available: true, valid: true })
 })
 
-Deno.test({
-  ...integration,
-  name: 'ORG-1 request an org; bad input; profile settings (AUTH-5)',
-  fn: async () => {
-    const user = await signUp('request')
-    const req = await api('orgs/requests', {
-      token: user.token,
-      body: { name: 'Bath Juniors', type: 'academy', message: 'Please' },
-    })
-    assert.equal(req.status, 201)
-    assert.equal(req.body.request.status, 'pending')
-    const list = await api('orgs/requests', { token: user.token })
-    assert.equal(list.body.requests.length, 1)
-    for (const body of [{}, { name: 'x', type: 'team' }, { name: 'Okay', type: 'club' }]) {
-      const res = await api('orgs', { token: user.token, body })
-      assert.equal(res.status, 400, JSON.stringify(body))
-    }
-    const patched = await api('me', {
-      token: user.token,
-      method: 'PATCH',
-      body: { name: 'New Name' },
-    })
-    assert.equal(patched.status, 200)
-    assert.equal(patched.body.profile.name, 'New Name')
-    const bad = await api('me', { token: user.token, method: 'PATCH', body: { username: 'A!' } })
-    assert.equal(bad.status, 400)
-    const notMine = await api('me', {
-      token: user.token,
-      method: 'PATCH',
-      body: { primaryOrgId: crypto.randomUUID() },
-    })
-    assert.equal(notMine.status, 400)
-    const available = await api('me/username-available?username=zz-free-name')
-    assert.deepEqual(available.body, { available: true, valid: true })
-  },
-})
-
-Deno.test({
-  ...integration,
-  name: 'ORG-3: a refreshed join code is stored: read back, joinable, and it retires the old one',
-  fn: async () => {
-    const owner = await signUp('owner')
-    const coach = await signUp('coach')
-    const early = await signUp('early')
-    const player = await signUp('player')
+integrationTest(
+  'ORG-3: a refreshed join code is stored: read back, joinable, and it retires the old one',
+  async () => {
+    const [owner, coach, early, player] = await signUps('owner', 'coach', 'early', 'player')
     const org = await createOrg(owner, 'Refresh Club')
     await serviceSql(
       (sql) => sql`insert into public.org_members (org_id, user_id, role)
-                   values (${org.id}, ${coach.id}, 'staff')`,
+                 values (${org.id}, ${coach.id}, 'staff')`,
     )
     const first = await api(`orgs/${org.id}/join-code`, { token: coach.token, method: 'POST' })
     assert.equal(first.status, 200, JSON.stringify(first.body))
@@ -225,6 +214,6 @@ Deno.test({
     assert.equal(joined.status, 200, JSON.stringify(joined.body))
     assert.deepEqual(joined.body, { orgId: org.id, role: 'member' })
   },
-})
+)
 
-Deno.test({ ...integration, name: 'orgs tests: close pools', fn: () => closePools() })
+integrationTest('orgs tests: close pools', closePools)

@@ -3,6 +3,7 @@ import type { AuthUser } from '../_shared/auth.ts'
 import { readAsUser } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
+import * as store from './store.ts'
 
 export type UsageLevel = 'ok' | 'near' | 'critical'
 
@@ -16,14 +17,7 @@ export function usageLevel(used: number, limit: number): UsageLevel {
 export async function storageUsage(user: AuthUser, orgId: string) {
   return await readAsUser(user, async (tx) => {
     await requireOrgRole(tx, orgId, 'staff')
-    const [row] = await tx<
-      { originals: number; renditions: number; reserved: number; limit_bytes: number }[]
-    >`
-      select u.originals_bytes::float8 as originals, u.renditions_bytes::float8 as renditions,
-             u.reserved_bytes::float8 as reserved, o.storage_limit_bytes::float8 as limit_bytes
-      from public.organizations o
-      left join public.org_storage_usage u on u.org_id = o.id
-      where o.id = ${orgId}`
+    const row = await store.storageUsageOf(tx, orgId)
     if (!row) throw notFound('Organization not found.')
     const originals = row.originals ?? 0
     const renditions = row.renditions ?? 0
@@ -44,8 +38,6 @@ export async function storageUsage(user: AuthUser, orgId: string) {
 export async function orgStats(user: AuthUser, orgId: string) {
   return await readAsUser(user, async (tx) => {
     await requireOrgRole(tx, orgId, 'manager')
-    const [row] = await tx<{ stats: Record<string, unknown> }[]>`
-      select private.org_stats(${orgId}) as stats`
-    return row!.stats
+    return await store.orgStats(tx, orgId)
   })
 }

@@ -2,12 +2,11 @@
 // (OV-2). The heavy lifting is SQL (private.match_overview / match_coverage) run as the caller.
 import { z } from 'zod'
 import { readAsUser } from '../_shared/db.ts'
-import { json, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { json, OrgQuery, parseQuery, uuidParam } from '../_shared/http.ts'
+import { orgList, requireOrgRole, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 
-const OrgQuery = z.object({ orgId: z.uuid({ message: 'must be a UUID' }) })
 const MatchQuery = z.object({ previous: z.coerce.number().int().min(1).max(20).default(5) })
 
 export const overviewRoutes: Route[] = [
@@ -18,7 +17,7 @@ export const overviewRoutes: Route[] = [
       const id = uuidParam(params.mediaAssetId)
       const { previous } = parseQuery(url, MatchQuery)
       const result = await readAsUser(user, async (tx) => {
-        const orgId = await store.mediaOrg(tx, id)
+        const orgId = await store.mediaOrg(id)(tx)
         logOrg(orgId)
         await requireOrgRole(tx, orgId, 'member')
         return await store.matchOverview(tx, id, previous)
@@ -26,30 +25,16 @@ export const overviewRoutes: Route[] = [
       return json(result)
     },
   },
-  {
-    method: 'GET',
-    pattern: '/coverage',
-    handler: async ({ url, user }) => {
-      const { orgId } = parseQuery(url, OrgQuery)
-      const items = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, orgId, 'member')
-        return await store.coverageList(tx, orgId)
-      })
-      return json({ items })
-    },
-  },
+  { method: 'GET', pattern: '/coverage', handler: orgList('member', store.coverageList) },
   {
     method: 'GET',
     pattern: '/dashboard',
     handler: async ({ url, user }) => {
       const { orgId } = parseQuery(url, OrgQuery)
-      const result = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, orgId, 'manager')
-        return {
-          recentMatches: await store.recentMatches(tx, orgId),
-          assignmentCompletion: await store.assignmentCompletion(tx, orgId),
-        }
-      })
+      const result = await withOrgRole(readAsUser, user, orgId, 'manager', async (tx) => ({
+        recentMatches: await store.recentMatches(tx, orgId),
+        assignmentCompletion: await store.assignmentCompletion(tx, orgId),
+      }))
       return json(result)
     },
   },

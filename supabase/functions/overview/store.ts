@@ -1,9 +1,9 @@
 // Overview reads as the caller; the heavy lifting is SQL (private.match_overview /
 // match_coverage).
 import type { Tx } from '../_shared/db.ts'
-import { orgOf } from '../_shared/sql.ts'
+import { orgLookup } from '../_shared/sql.ts'
 
-export const mediaOrg = (tx: Tx, id: string) => orgOf(tx, 'media_assets', id, 'Video not found.')
+export const mediaOrg = orgLookup('media_assets', 'Video not found.')
 
 /**
  * Not cached: it must show a narration the moment it is saved, and with the match_stats

@@ -2,12 +2,12 @@
 import { z } from 'zod'
 import { asUser, readAsUser } from '../_shared/db.ts'
 import { HttpError, json, noContent, parseBody, parseQuery, uuidParam } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { playlistOrg } from './store.ts'
 
-const OrgQuery = z.object({
+const ListQuery = z.object({
   orgId: z.uuid({ message: 'must be a UUID' }),
   tag: z.string().max(40).optional(),
 })
@@ -36,11 +36,10 @@ export const playlistRoutes: Route[] = [
     method: 'GET',
     pattern: '/',
     handler: async ({ url, user }) => {
-      const q = parseQuery(url, OrgQuery)
-      const items = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, q.orgId, 'member')
-        return await store.orgPlaylists(tx, q.orgId, q.tag)
-      })
+      const q = parseQuery(url, ListQuery)
+      const items = await withOrgRole(readAsUser, user, q.orgId, 'member', (tx) =>
+        store.orgPlaylists(tx, q.orgId, q.tag),
+      )
       return json({ items })
     },
   },
@@ -49,10 +48,9 @@ export const playlistRoutes: Route[] = [
     pattern: '/',
     handler: async ({ req, user }) => {
       const input = await parseBody(req, CreatePlaylist)
-      const playlist = await asUser(user, async (tx) => {
-        await requireOrgRole(tx, input.orgId, 'staff')
-        return await store.insertPlaylist(tx, { ...input, createdBy: user.id })
-      })
+      const playlist = await withOrgRole(asUser, user, input.orgId, 'staff', (tx) =>
+        store.insertPlaylist(tx, { ...input, createdBy: user.id }),
+      )
       return json({ playlist }, 201)
     },
   },
@@ -61,12 +59,10 @@ export const playlistRoutes: Route[] = [
     pattern: '/:playlistId',
     handler: async ({ params, user }) => {
       const id = uuidParam(params.playlistId)
-      const result = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, await playlistOrg(tx, id), 'member')
-        const playlist = await store.playlistById(tx, id)
-        const segments = await store.playlistSegments(tx, id)
-        return { playlist, segments }
-      })
+      const result = await withOrgRole(readAsUser, user, playlistOrg(id), 'member', async (tx) => ({
+        playlist: await store.playlistById(tx, id),
+        segments: await store.playlistSegments(tx, id),
+      }))
       return json(result)
     },
   },
@@ -76,11 +72,9 @@ export const playlistRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.playlistId)
       const patch = await parseBody(req, UpdatePlaylist)
-      const playlist = await asUser(user, async (tx) => {
-        const orgId = await playlistOrg(tx, id)
-        await requireOrgRole(tx, orgId, 'staff')
-        return await store.updatePlaylist(tx, id, orgId, patch)
-      })
+      const playlist = await withOrgRole(asUser, user, playlistOrg(id), 'staff', (tx, orgId) =>
+        store.updatePlaylist(tx, id, orgId, patch),
+      )
       return json({ playlist })
     },
   },
@@ -89,10 +83,9 @@ export const playlistRoutes: Route[] = [
     pattern: '/:playlistId',
     handler: async ({ params, user }) => {
       const id = uuidParam(params.playlistId)
-      await asUser(user, async (tx) => {
-        await requireOrgRole(tx, await playlistOrg(tx, id), 'staff')
-        await store.deletePlaylist(tx, id)
-      })
+      await withOrgRole(asUser, user, playlistOrg(id), 'staff', (tx) =>
+        store.deletePlaylist(tx, id),
+      )
       return noContent()
     },
   },
@@ -102,9 +95,7 @@ export const playlistRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.playlistId)
       const { segmentId } = await parseBody(req, AddSegment)
-      await asUser(user, async (tx) => {
-        const orgId = await playlistOrg(tx, id)
-        await requireOrgRole(tx, orgId, 'staff')
+      await withOrgRole(asUser, user, playlistOrg(id), 'staff', async (tx, orgId) => {
         if (!(await store.segmentInOrg(tx, segmentId, orgId)))
           throw new HttpError(404, 'NOT_FOUND', 'Segment not found.')
         await store.appendSegment(tx, id, orgId, segmentId)
@@ -118,10 +109,9 @@ export const playlistRoutes: Route[] = [
     handler: async ({ params, user }) => {
       const id = uuidParam(params.playlistId)
       const segmentId = uuidParam(params.segmentId)
-      await asUser(user, async (tx) => {
-        await requireOrgRole(tx, await playlistOrg(tx, id), 'staff')
-        await store.removeSegment(tx, id, segmentId)
-      })
+      await withOrgRole(asUser, user, playlistOrg(id), 'staff', (tx) =>
+        store.removeSegment(tx, id, segmentId),
+      )
       return noContent()
     },
   },
@@ -131,8 +121,7 @@ export const playlistRoutes: Route[] = [
     handler: async ({ req, params, user }) => {
       const id = uuidParam(params.playlistId)
       const { segmentIds } = await parseBody(req, Reorder)
-      await asUser(user, async (tx) => {
-        await requireOrgRole(tx, await playlistOrg(tx, id), 'staff')
+      await withOrgRole(asUser, user, playlistOrg(id), 'staff', async (tx) => {
         const have = new Set(await store.playlistSegmentIds(tx, id))
         if (segmentIds.length !== have.size || !segmentIds.every((s) => have.has(s))) {
           throw new HttpError(

@@ -1,13 +1,13 @@
 // Playlist reads and writes as the caller (RLS: members read; staff write).
 import type { Tx } from '../_shared/db.ts'
-import { orgOf } from '../_shared/sql.ts'
+import { orgLookup } from '../_shared/sql.ts'
 
 const PLAYLIST_SELECT = `select pl.id, pl.org_id, pl.name, pl.description, pl.created_by, pl.created_at, pl.updated_at,
   coalesce((select array_agg(t.tag order by t.tag) from public.playlist_tags t where t.playlist_id = pl.id), '{}') as tags,
   (select count(*)::int from public.playlist_segments s where s.playlist_id = pl.id) as segment_count
   from public.playlists pl`
 
-export const playlistOrg = (tx: Tx, id: string) => orgOf(tx, 'playlists', id, 'Playlist not found.')
+export const playlistOrg = orgLookup('playlists', 'Playlist not found.')
 
 /** The org's playlists, newest change first; with `tag`, only those carrying it. */
 export function orgPlaylists(tx: Tx, orgId: string, tag?: string) {

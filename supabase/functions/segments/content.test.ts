@@ -2,7 +2,13 @@
 // export is in export.test.ts, insights in ../insights/segment-insight.test.ts.
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, clubWithMatch, integration, type TestUser } from '../_shared/testing.ts'
+import {
+  api,
+  clubWithMatch,
+  cutSegment,
+  integrationTest,
+  type TestUser,
+} from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let orgId: string, mediaId: string
@@ -18,10 +24,9 @@ async function setup() {
   }))
 }
 
-Deno.test({
-  ...integration,
-  name: 'SEG-1/2/3: create, clamp, member segments, from recording, edit, bulk delete',
-  fn: async () => {
+integrationTest(
+  'SEG-1/2/3: create, clamp, member segments, from recording, edit, bulk delete',
+  async () => {
     await setup()
     const made = await api('segments', {
       token: coach.token,
@@ -116,18 +121,13 @@ Deno.test({
       403,
     )
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'NARR: text and voice narrations, visible transcription failure, edit rules, hybrid search',
-  fn: async () => {
+integrationTest(
+  'NARR: text and voice narrations, visible transcription failure, edit rules, hybrid search',
+  async () => {
     await setup()
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 400, endSeconds: 420 },
-    })
-    const segmentId = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 400, 420)
     const coachNote = await api('narrations', {
       token: coach.token,
       body: {
@@ -250,21 +250,16 @@ Deno.test({
     })
     assert.equal(removed.status, 204)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'TAG: taxonomy, idempotent staff and identity tags, self-tag, suggestions reviewed',
-  fn: async () => {
+integrationTest(
+  'TAG: taxonomy, idempotent staff and identity tags, self-tag, suggestions reviewed',
+  async () => {
     await setup()
     const taxonomy = await api('tags/taxonomy', { token: player.token })
     assert.equal(taxonomy.status, 200)
     assert.ok(taxonomy.body.tags.some((t: { key: string }) => t.key === 'tackle'))
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 500, endSeconds: 520 },
-    })
-    const segmentId = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 500, 520)
     const first = await api('tags', {
       token: coach.token,
       body: { segmentId, tagType: 'action', tagKey: 'carry' },
@@ -336,6 +331,6 @@ Deno.test({
     const kept = await api(`tags/suggestions?segmentId=${segmentId}`, { token: coach.token })
     assert.equal(kept.body.items.find((s: { id: string }) => s.id === tackle.id).status, 'applied')
   },
-})
+)
 
-Deno.test({ ...integration, name: 'content tests: close pools', fn: () => closePools() })
+integrationTest('content tests: close pools', closePools)

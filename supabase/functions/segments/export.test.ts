@@ -1,7 +1,7 @@
 // Integration: a match's segments, tags and narrations exported, and one MP4 clip job (MEDIA-6).
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
-import { api, integration, lazyClub } from '../_shared/testing.ts'
+import { api, cutSegment, integrationTest, lazyClub } from '../_shared/testing.ts'
 
 const club = lazyClub({
   prefix: 'exp',
@@ -10,16 +10,11 @@ const club = lazyClub({
   match: { name: 'Final', fileName: 'final.mp4', durationSeconds: 600 },
 })
 
-Deno.test({
-  ...integration,
-  name: 'MEDIA-6: export segments, tags and narrations as JSON and CSV; MP4 clip job once',
-  fn: async () => {
+integrationTest(
+  'MEDIA-6: export segments, tags and narrations as JSON and CSV; MP4 clip job once',
+  async () => {
     const { coach, player, outsider, mediaId } = await club()
-    const seg = await api('segments', {
-      token: coach.token,
-      body: { mediaAssetId: mediaId, startSeconds: 540, endSeconds: 560 },
-    })
-    const segmentId = seg.body.segment.id
+    const segmentId = await cutSegment(coach, mediaId, 540, 560)
     await api('tags', {
       token: coach.token,
       body: { segmentId, tagType: 'context', tagKey: 'scrum' },
@@ -60,6 +55,6 @@ Deno.test({
       403,
     )
   },
-})
+)
 
-Deno.test({ ...integration, name: 'export tests: close pools', fn: () => closePools() })
+integrationTest('export tests: close pools', closePools)

@@ -12,7 +12,7 @@ import {
   parseQuery,
   uuidParam,
 } from '../_shared/http.ts'
-import { requireOrgRole } from '../_shared/orgs.ts'
+import { isOrgMember, requireOrgRole, withOrgRole } from '../_shared/orgs.ts'
 import type { Route } from '../_shared/router.ts'
 import * as store from './store.ts'
 import { segmentOrg, taxonomy } from './store.ts'
@@ -54,11 +54,10 @@ export const tagRoutes: Route[] = [
     pattern: '/',
     handler: async ({ url, user }) => {
       const { segmentId } = parseQuery(url, SegmentQuery)
-      const rows = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, await segmentOrg(tx, segmentId), 'member')
-        return await store.segmentTags(tx, segmentId)
-      })
-      return json({ items: rows })
+      const items = await withOrgRole(readAsUser, user, segmentOrg(segmentId), 'member', (tx) =>
+        store.segmentTags(tx, segmentId),
+      )
+      return json({ items })
     },
   },
   {
@@ -66,9 +65,8 @@ export const tagRoutes: Route[] = [
     pattern: '/',
     handler: async ({ req, user }) => {
       const input = await parseBody(req, AddTag)
-      const row = await asUser(user, async (tx) => {
-        const orgId = await segmentOrg(tx, input.segmentId)
-        await requireOrgRole(tx, orgId, 'staff')
+      const segment = segmentOrg(input.segmentId)
+      const row = await withOrgRole(asUser, user, segment, 'staff', async (tx, orgId) => {
         const isIdentity = input.tagType === 'identity'
         const userId = isIdentity ? input.userId : null
         const key = isIdentity ? 'player' : input.tagKey
@@ -77,7 +75,7 @@ export const tagRoutes: Route[] = [
           ? await store.identityTag(tx, input.segmentId, input.userId)
           : await store.taxonomyTag(tx, input.segmentId, input.tagType, key)
         if (existing) return { tag: existing, created: false }
-        if (isIdentity && !(await store.isOrgMember(tx, orgId, input.userId))) {
+        if (isIdentity && !(await isOrgMember(tx, orgId, input.userId))) {
           throw new HttpError(
             400,
             'NOT_A_MEMBER',
@@ -103,9 +101,8 @@ export const tagRoutes: Route[] = [
     pattern: '/self',
     handler: async ({ req, user }) => {
       const { segmentId } = await parseBody(req, SelfTag)
-      const tag = await asUser(user, async (tx) => {
-        const orgId = await segmentOrg(tx, segmentId)
-        await requireOrgRole(tx, orgId, 'member')
+      const segment = segmentOrg(segmentId)
+      const tag = await withOrgRole(asUser, user, segment, 'member', async (tx, orgId) => {
         const existing = await store.identityTag(tx, segmentId, user.id)
         if (existing) return existing
         return await store.insertTag(tx, {
@@ -139,9 +136,8 @@ export const tagRoutes: Route[] = [
     pattern: '/suggestions/generate',
     handler: async ({ req, user }) => {
       const { segmentId } = await parseBody(req, SelfTag)
-      const items = await asUser(user, async (tx) => {
-        const orgId = await segmentOrg(tx, segmentId)
-        await requireOrgRole(tx, orgId, 'staff')
+      const segment = segmentOrg(segmentId)
+      const items = await withOrgRole(asUser, user, segment, 'staff', async (tx, orgId) => {
         const { version, tags } = await taxonomy(tx)
         const suggestions = suggestFromText(
           await store.narrationTexts(tx, segmentId),
@@ -159,10 +155,9 @@ export const tagRoutes: Route[] = [
     pattern: '/suggestions',
     handler: async ({ url, user }) => {
       const { segmentId } = parseQuery(url, SegmentQuery)
-      const items = await readAsUser(user, async (tx) => {
-        await requireOrgRole(tx, await segmentOrg(tx, segmentId), 'staff')
-        return await store.suggestions(tx, segmentId)
-      })
+      const items = await withOrgRole(readAsUser, user, segmentOrg(segmentId), 'staff', (tx) =>
+        store.suggestions(tx, segmentId),
+      )
       return json({ items })
     },
   },
@@ -172,7 +167,7 @@ export const tagRoutes: Route[] = [
     handler: async ({ req, user }) => {
       const { ids, segmentId, decision } = await parseBody(req, Decide)
       const decided = await asUser(user, async (tx) => {
-        if (segmentId) await requireOrgRole(tx, await segmentOrg(tx, segmentId), 'staff')
+        if (segmentId) await requireOrgRole(tx, await segmentOrg(segmentId)(tx), 'staff')
         const found = await store.findSuggestions(tx, { segmentId, ids })
         // Suggestions are visible to staff only: an id the caller cannot see is not found,
         // rather than a silent "decided 0".

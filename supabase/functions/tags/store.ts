@@ -3,15 +3,14 @@
 import type { SuggestionStatus, TagType } from '../../../contracts/enums.ts'
 import { getCached, keys, TTL } from '../_shared/cache.ts'
 import type { Tx } from '../_shared/db.ts'
-import { NARRATION_TEXT, orgOf } from '../_shared/sql.ts'
+import { NARRATION_TEXT, orgLookup } from '../_shared/sql.ts'
 import type { TaxonomyTag } from './suggest.ts'
 
 const TAG_SELECT = `select t.id, t.segment_id, t.tag_type::text as type, t.tag_key as key,
   t.tagged_user_id as user_id, p.username, t.source, t.created_at
   from public.segment_tags t left join public.profiles p on p.id = t.tagged_user_id`
 
-export const segmentOrg = (tx: Tx, segmentId: string) =>
-  orgOf(tx, 'segments', segmentId, 'Segment not found.')
+export const segmentOrg = orgLookup('segments', 'Segment not found.')
 
 export async function taxonomy(tx: Tx): Promise<{ version: number; tags: TaxonomyTag[] }> {
   return (await getCached(
@@ -58,12 +57,6 @@ export async function taxonomyTag(tx: Tx, segmentId: string, type: TagType, key:
     [segmentId, type, key],
   )
   return tag
-}
-
-export async function isOrgMember(tx: Tx, orgId: string, userId: string) {
-  const [member] =
-    await tx`select 1 from public.org_members where org_id = ${orgId} and user_id = ${userId}`
-  return Boolean(member)
 }
 
 export interface NewTag {

@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict'
 import { closePools } from '../_shared/db.ts'
 import { uuidv7 } from '../_shared/ids.ts'
-import { api, clubWithMatch, integration, type TestUser } from '../_shared/testing.ts'
+import {
+  api,
+  clubWithMatch,
+  cutSegment,
+  integrationTest,
+  type TestUser,
+} from '../_shared/testing.ts'
 
 let coach: TestUser, player: TestUser, outsider: TestUser
 let mediaId: string
@@ -18,14 +24,7 @@ async function setup() {
   }))
 }
 
-async function segment(start: number): Promise<string> {
-  const res = await api('segments', {
-    token: coach.token,
-    body: { mediaAssetId: mediaId, startSeconds: start, endSeconds: start + 20 },
-  })
-  assert.equal(res.status, 201, JSON.stringify(res.body))
-  return res.body.segment.id
-}
+const segment = (start: number) => cutSegment(coach, mediaId, start, start + 20)
 
 const note = (segmentId: string, text: string, token = coach.token) =>
   api('narrations', { token, body: { mediaAssetId: mediaId, segmentId, text } })
@@ -37,10 +36,9 @@ interface Suggestion {
   status: string
 }
 
-Deno.test({
-  ...integration,
-  name: 'TAG-3: ≤ 5 per type, canonical keys, not present; apply selected/all, reject; kept',
-  fn: async () => {
+integrationTest(
+  'TAG-3: ≤ 5 per type, canonical keys, not present; apply selected/all, reject; kept',
+  async () => {
     await setup()
     const segmentId = await segment(100)
     const passTag = await api('tags', {
@@ -144,12 +142,11 @@ Deno.test({
     assert.equal(after.filter((s) => s.key === rejected.key && s.type === rejected.type).length, 1)
     assert.ok(after.filter((s) => s.status === 'applied').length === items.length - 1)
   },
-})
+)
 
-Deno.test({
-  ...integration,
-  name: 'AI-1: shape, cache, staleness at max(1, 40 %), refusals and bad input',
-  fn: async () => {
+integrationTest(
+  'AI-1: shape, cache, staleness at max(1, 40 %), refusals and bad input',
+  async () => {
     await setup()
     const segmentId = await segment(300)
     for (const text of [
@@ -190,6 +187,6 @@ Deno.test({
     assert.equal((await api('insights/segments/not-a-uuid', { token: player.token })).status, 404)
     assert.equal((await api(`insights/segments/${uuidv7()}`, { token: player.token })).status, 404)
   },
-})
+)
 
-Deno.test({ ...integration, name: 'suggestions tests: close pools', fn: () => closePools() })
+integrationTest('suggestions tests: close pools', closePools)

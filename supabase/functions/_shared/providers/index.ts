@@ -68,3 +68,16 @@ export function mail(): MailProvider {
 
 /** pgvector text form for a halfvec parameter. */
 export const vectorLiteral = (v: number[]) => `[${v.join(',')}]`
+
+/**
+ * A search query's embedding as a halfvec literal, or null when the provider fails: hybrid
+ * search then ranks by full text alone rather than failing the request.
+ */
+export async function queryVector(text: string): Promise<string | null> {
+  try {
+    const [vector] = await embeddings().embed([text])
+    return vector ? vectorLiteral(vector) : null
+  } catch {
+    return null
+  }
+}
