@@ -1,31 +1,13 @@
 // The user context (AUTH-3) and the landing resolver (AUTH-4).
 import type { Tx } from '../_shared/db.ts'
 import type { OrgRole, PlatformRole } from '../_shared/orgs.ts'
+import type { OrgType } from '../../../contracts/enums.ts'
+import type { Landing, Membership, MeResponse, Profile } from '../../../contracts/responses.ts'
 
-export type Landing = 'admin' | 'onboarding' | 'org' | 'home'
+export type { Landing, Membership, Profile }
 
-export interface Membership {
-  role: OrgRole
-  org: { id: string; slug: string; name: string; type: string; memberCount: number }
-}
-
-export interface Profile {
-  id: string
-  username: string
-  name: string
-  platformRole: PlatformRole
-  primaryOrgId: string | null
-  avatarUrl: string | null
-  createdAt: string
-}
-
-export interface UserContext {
-  user: { id: string; email: string | null }
-  profile: Profile | null
-  memberships: Membership[]
-  primaryOrgId: string | null
-  landing: Landing
-}
+/** The user context (AUTH-3) is the `GET me` response. */
+export type UserContext = MeResponse
 
 export function resolveLanding(platformRole: PlatformRole | undefined, orgCount: number): Landing {
   if (platformRole === 'admin') return 'admin'
@@ -71,7 +53,7 @@ export async function loadUserContext(
     select id, username, name, platform_role, primary_org_id, avatar_url, created_at
     from public.profiles where id = ${user.id}`
   const rows = await tx<
-    { role: OrgRole; id: string; slug: string; name: string; type: string; member_count: number }[]
+    { role: OrgRole; id: string; slug: string; name: string; type: OrgType; member_count: number }[]
   >`
     select m.role, o.id, o.slug, o.name, o.type::text as type,
            (select count(*)::int from public.org_members c where c.org_id = o.id) as member_count

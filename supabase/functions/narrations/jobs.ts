@@ -1,5 +1,6 @@
 // NARR-2 plumbing: queue a narration's transcribe job, run it after the response, and the sweeper
 // that picks up whatever an isolate left behind (queued, backed off, or leased by a dead one).
+import type { TranscribePayload } from '../../../contracts/jobs.ts'
 import { asService, type Tx } from '../_shared/db.ts'
 import { transcription } from '../_shared/providers/index.ts'
 import * as storage from '../_shared/storage.ts'
@@ -46,7 +47,7 @@ export async function enqueueTranscription(
   actor: string,
   previewText?: string,
 ): Promise<{ id: string; state: string }> {
-  const patch = previewText ? { previewText } : {}
+  const patch: Partial<TranscribePayload> = previewText ? { previewText } : {}
   const [live] = await tx<{ id: string; state: string }[]>`
     update public.jobs
        set payload = payload || ${tx.json(patch)},
@@ -58,7 +59,7 @@ export async function enqueueTranscription(
   const [job] = await tx<{ id: string; state: string }[]>`
     insert into public.jobs (org_id, media_asset_id, type, payload, created_by)
     values (${narration.org_id}, ${narration.media_asset_id}, 'transcribe',
-            ${tx.json({ narrationId: narration.id, ...patch })}, ${actor})
+            ${tx.json({ narrationId: narration.id, ...patch } satisfies TranscribePayload)}, ${actor})
     returning id, state::text as state`
   return job!
 }
