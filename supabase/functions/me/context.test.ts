@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { choosePrimaryOrg, resolveLanding } from './context.ts'
+import { choosePrimaryOrg, type Membership, resolveLanding } from './context.ts'
 
 Deno.test('landing: admin, onboarding, one org, several orgs', () => {
   assert.equal(resolveLanding('admin', 3), 'admin')
@@ -10,8 +10,8 @@ Deno.test('landing: admin, onboarding, one org, several orgs', () => {
 })
 
 Deno.test('primary org: the preferred one only while still a member', () => {
-  const m = (id: string) => ({
-    role: 'member' as const,
+  const m = (id: string): Membership => ({
+    role: 'member',
     org: { id, slug: id, name: id, type: 'team', memberCount: 1 },
   })
   assert.equal(choosePrimaryOrg('b', [m('a'), m('b')]), 'b')

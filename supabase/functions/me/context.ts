@@ -1,32 +1,13 @@
 // The user context (AUTH-3) and the landing resolver (AUTH-4).
 import type { Tx } from '../_shared/db.ts'
 import type { OrgRole, PlatformRole } from '../_shared/orgs.ts'
+import type { Landing, Membership, MeResponse, Profile } from '../../../contracts/responses.ts'
 import { membershipsOf, type ProfileRow, profileOf } from './store.ts'
 
-export type Landing = 'admin' | 'onboarding' | 'org' | 'home'
+export type { Landing, Membership, Profile }
 
-export interface Membership {
-  role: OrgRole
-  org: { id: string; slug: string; name: string; type: string; memberCount: number }
-}
-
-export interface Profile {
-  id: string
-  username: string
-  name: string
-  platformRole: PlatformRole
-  primaryOrgId: string | null
-  avatarUrl: string | null
-  createdAt: string
-}
-
-export interface UserContext {
-  user: { id: string; email: string | null }
-  profile: Profile | null
-  memberships: Membership[]
-  primaryOrgId: string | null
-  landing: Landing
-}
+/** The user context (AUTH-3) is the `GET me` response. */
+export type UserContext = MeResponse
 
 export function resolveLanding(platformRole: PlatformRole | undefined, orgCount: number): Landing {
   if (platformRole === 'admin') return 'admin'

@@ -1,6 +1,6 @@
 // The caller's profile and memberships, their profile writes, and the one privileged username
 // lookup sign-up needs.
-import type { OrgRole, PlatformRole } from '../../../contracts/enums.ts'
+import type { OrgRole, OrgType, PlatformRole } from '../../../contracts/enums.ts'
 import { asService, type Tx } from '../_shared/db.ts'
 import { profileIdByUsername } from '../_shared/sql.ts'
 
@@ -27,7 +27,7 @@ export async function profileOf(tx: Tx, userId: string): Promise<ProfileRow | un
 /** The orgs the user belongs to, by name, each with its member count. */
 export function membershipsOf(tx: Tx, userId: string) {
   return tx<
-    { role: OrgRole; id: string; slug: string; name: string; type: string; member_count: number }[]
+    { role: OrgRole; id: string; slug: string; name: string; type: OrgType; member_count: number }[]
   >`
     select m.role, o.id, o.slug, o.name, o.type::text as type,
            (select count(*)::int from public.org_members c where c.org_id = o.id) as member_count

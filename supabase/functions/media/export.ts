@@ -13,6 +13,7 @@ import { asUser, readAsUser } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
 import { dispatchJob } from '../_shared/queue.ts'
+import { NARRATION_TEXT } from '../_shared/sql.ts'
 import * as storage from '../_shared/storage.ts'
 
 /** RFC 4180 field quoting; formulas are neutralized so spreadsheets never execute cell text. */
@@ -74,7 +75,7 @@ export async function exportMatch(user: AuthUser, assetId: string): Promise<Matc
                        where t.segment_id = s.id), '{}') as tags,
              coalesce((select jsonb_agg(jsonb_build_object('startSeconds', n.start_seconds::float8,
                                          'author', p.username, 'source', n.source_type,
-                                         'text', coalesce(nullif(n.clean_transcript, ''), n.raw_transcript))
+                                         'text', ${tx.unsafe(NARRATION_TEXT)})
                                         order by n.start_seconds nulls last, n.created_at)
                        from public.narrations n left join public.profiles p on p.id = n.author_id
                        where n.segment_id = s.id), '[]'::jsonb) as narrations

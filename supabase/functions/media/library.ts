@@ -6,6 +6,7 @@ import { getCached, keys, TTL } from '../_shared/cache.ts'
 import { readAsUser } from '../_shared/db.ts'
 import { notFound } from '../_shared/http.ts'
 import { requireOrgRole } from '../_shared/orgs.ts'
+import { likePattern } from '../_shared/sql.ts'
 import { ASSET_COLUMNS, type AssetRow, assetById, toAsset } from './serialize.ts'
 
 export interface ListQuery {
@@ -15,11 +16,6 @@ export interface ListQuery {
   status?: MediaStatus
   page: number
   pageSize: number
-}
-
-/** Escapes LIKE wildcards so a search for `50%` means the text, not a pattern. */
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
 /**

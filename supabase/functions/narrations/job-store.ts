@@ -1,5 +1,6 @@
 // The transcribe job's queries (NARR-2): the job row through the database's lease functions
 // (claim_job, complete_job, fail_job, defer_job) and the narration fields the job writes.
+import type { TranscribePayload } from '../../../contracts/jobs.ts'
 import type { Tx } from '../_shared/db.ts'
 import type { TranscribeJobRow, TranscribeNarration } from './transcribe-job.ts'
 
@@ -13,7 +14,7 @@ export async function enqueueTranscription(
   actor: string,
   previewText?: string,
 ): Promise<{ id: string; state: string }> {
-  const patch = previewText ? { previewText } : {}
+  const patch: Partial<TranscribePayload> = previewText ? { previewText } : {}
   const [live] = await tx<{ id: string; state: string }[]>`
     update public.jobs
        set payload = payload || ${tx.json(patch)},
@@ -25,7 +26,7 @@ export async function enqueueTranscription(
   const [job] = await tx<{ id: string; state: string }[]>`
     insert into public.jobs (org_id, media_asset_id, type, payload, created_by)
     values (${narration.org_id}, ${narration.media_asset_id}, 'transcribe',
-            ${tx.json({ narrationId: narration.id, ...patch })}, ${actor})
+            ${tx.json({ narrationId: narration.id, ...patch } satisfies TranscribePayload)}, ${actor})
     returning id, state::text as state`
   return job!
 }

@@ -2,13 +2,15 @@
 // request, or from the sweeper). One attempt claims the job through the database lease, so a
 // job runs once even when the sweeper and a request race; failures go through fail_job's
 // attempts and backoff, and the narration always ends with a transcript or a visible error.
+import type { TranscribePayload } from '../../../contracts/jobs.ts'
 import { ProviderError } from '../_shared/providers/types.ts'
 
 export interface TranscribeJobRow {
   id: string
   attempt: number
   max_attempts: number
-  payload: { narrationId?: string; previewText?: string }
+  /** Read from the jobs table, so checked before use. */
+  payload: Partial<TranscribePayload>
 }
 
 export interface TranscribeNarration {
