@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3'
 import type { Sql } from 'postgres'
 import type { Log } from '../log'
+import { ASSET_LAYOUT } from '../../../contracts/keys.ts'
 import { SeedError, type SeedTarget } from './api'
 import { loopMediaPlaylist, loopStoryboard } from './loop'
 
@@ -52,7 +53,7 @@ async function renditionKeys(s3: S3Client, bucket: string, prefix: string): Prom
     )
     for (const item of page.Contents ?? []) {
       // Copying the original would only cost disk.
-      if (item.Key && !item.Key.slice(prefix.length).startsWith('original/'))
+      if (item.Key && !item.Key.slice(prefix.length).startsWith(ASSET_LAYOUT.original))
         keys.push(item.Key.slice(prefix.length))
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined

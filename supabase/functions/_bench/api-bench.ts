@@ -10,6 +10,7 @@
 // functions host. One extra case measures `me` through the gateway for the full path.
 // Prints one JSON object on stdout.
 import { PutObjectCommand } from '@aws-sdk/client-s3'
+import { assetKeys } from '../../../contracts/keys.ts'
 import { setCacheBackend } from '../_shared/cache.ts'
 import { MemoryBackend } from '../_shared/cache-backends.ts'
 import { closePools } from '../_shared/db.ts'
@@ -89,18 +90,18 @@ async function main() {
   for (let i = 0; i < 30; i++) {
     const id = uuidv7()
     assetIds.push(id)
-    const prefix = `orgs/${org.id}/media/${id}/`
+    const keys = assetKeys(org.id, id)
     await serviceSql(
       (
         sql,
       ) => sql`insert into public.media_assets (id, org_id, uploaded_by, name, kind, status, file_name,
         content_type, size_bytes, storage_prefix, original_key, duration_seconds)
         values (${id}, ${org.id}, ${coach.id}, ${`Match ${i}`}, 'match', 'complete', 'm.mp4', 'video/mp4', 1000,
-                ${prefix}, ${`${prefix}original/source.mp4`}, 4800)`,
+                ${keys.prefix}, ${keys.original('m.mp4')}, 4800)`,
     )
   }
   const playId = assetIds[0]!
-  const prefix = `orgs/${org.id}/media/${playId}/`
+  const prefix = assetKeys(org.id, playId).prefix
   const put = (key: string, body: string) =>
     s3().send(new PutObjectCommand({ Bucket: bucket(), Key: `${prefix}${key}`, Body: body }))
   await put(
